@@ -1,0 +1,1 @@
+"""Pre-commit hooks that keep projects made from deepmodeling-template healthy."""
