@@ -1,0 +1,179 @@
+"""Fast tests: every question branch renders the files it should, and they parse."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, render
+
+COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
+LICENSES = list(COPIER_YML["license"]["choices"].values())
+DEBIAN_LICENSES = Path("/usr/share/common-licenses")
+LICENSE_FILES = {
+    "LGPL-3.0-or-later": "LGPL-3",
+    "GPL-3.0-or-later": "GPL-3",
+    "Apache-2.0": "Apache-2.0",
+}
+
+
+def copy(copie, **answers):
+    result = copie.copy(extra_answers={**REQUIRED_ANSWERS, **answers})
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    return result.project_dir
+
+
+def read(project: Path, path: str) -> str:
+    return (project / path).read_text(encoding="utf-8")
+
+
+def test_template_needs_no_trust(tmp_path):
+    forbidden = {"_tasks", "_migrations", "_jinja_extensions", "_external_data"}
+    assert not forbidden & set(COPIER_YML)
+    # unsafe=False: Copier refuses anything that would need --trust.
+    render(tmp_path / "project", REQUIRED_ANSWERS)
+
+
+@pytest.mark.parametrize("license_id", LICENSES)
+def test_license_agrees_everywhere(copie, license_id):
+    project = copy(copie, license=license_id, copyright_holder="Ada Lovelace")
+    text = read(project, "LICENSE")
+    if license_id in LICENSE_FILES:
+        expected = (DEBIAN_LICENSES / LICENSE_FILES[license_id]).read_text(encoding="utf-8")
+        assert text == expected
+    else:
+        spdx = (ROOT / "includes" / "licenses" / f"{license_id}.txt").read_text(encoding="utf-8")
+        assert text == spdx.replace("{{ copyright_year }} {{ copyright_holder }}", "2026 Ada Lovelace")
+        assert "Copyright (c) 2026 Ada Lovelace" in text
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))
+    assert pyproject["project"]["license"] == license_id
+    assert pyproject["project"]["license-files"] == ["LICENSE"]
+    assert not [c for c in pyproject["project"]["classifiers"] if c.startswith("License ::")]
+    assert yaml.safe_load(read(project, "CITATION.cff"))["license"] == license_id
+    assert f"[{license_id}](LICENSE)" in read(project, "README.md")
+
+
+@pytest.mark.parametrize("cli", [True, False])
+def test_cli_entry_point(copie, cli):
+    project = copy(copie, cli=cli)
+    package = project / "src" / "demo_project"
+    assert (package / "cli.py").exists() is cli
+    assert (package / "__main__.py").exists() is cli
+    assert (project / "tests" / "test_cli.py").exists() is cli
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))
+    scripts = pyproject["project"].get("scripts", {})
+    assert scripts == ({"demo-project": "demo_project.cli:main"} if cli else {})
+    assert ("sphinxarg.ext" in read(project, "docs/conf.py")) is cli
+
+
+@pytest.mark.parametrize(("owner", "mirror"), [("deepmodeling", True), ("example-lab", False)])
+def test_gitee_mirror_defaults_on_for_deepmodeling(copie, owner, mirror):
+    project = copy(copie, github_owner=owner)
+    answers = yaml.safe_load(read(project, ".copier-answers.yml"))
+    assert answers["gitee_mirror"] is mirror
+    assert (project / ".github" / "workflows" / "mirror_gitee.yml").exists() is mirror
+    conf = read(project, "docs/conf.py")
+    assert f"enable_deepmodeling = {mirror}" in conf
+
+
+@pytest.mark.parametrize("python_min", COPIER_YML["python_min"]["choices"])
+def test_python_range(copie, python_min):
+    project = copy(copie, python_min=python_min)
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))
+    assert pyproject["project"]["requires-python"] == f">={python_min}"
+    versions = [
+        c.rsplit(" ", 1)[1]
+        for c in pyproject["project"]["classifiers"]
+        if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    ]
+    workflow = yaml.safe_load(read(project, ".github/workflows/tests.yml"))
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    assert matrix == [python_min, versions[-1]]
+    assert versions[0] == python_min
+    assert [int(v.split(".")[1]) for v in versions] == list(
+        range(int(versions[0].split(".")[1]), int(versions[-1].split(".")[1]) + 1)
+    )
+
+
+@pytest.mark.parametrize("maturity", COPIER_YML["maturity"]["choices"].values())
+def test_community_stamp(copie, maturity):
+    readme = read(copy(copie, maturity=maturity), "README.md")
+    assert (
+        "has joined the [DeepModeling community](https://github.com/deepmodeling/community)"
+        f" as a **{maturity.capitalize()}** project." in readme
+    )
+
+
+@pytest.mark.parametrize("answer_set", ANSWER_SETS)
+def test_answers_file_records_every_decision(rendered, answer_set):
+    project = rendered(**ANSWER_SETS[answer_set])
+    answers = yaml.safe_load(read(project, ".copier-answers.yml"))
+    assert {key for key in answers if not key.startswith("_")} == QUESTIONS
+    assert answers["_src_path"]
+    for question, value in ANSWER_SETS[answer_set].items():
+        assert answers[question] == value
+
+
+@pytest.mark.parametrize("answer_set", ANSWER_SETS)
+def test_structured_files_parse_and_hold_answers(rendered, answer_set):
+    answers = ANSWER_SETS[answer_set]
+    project = rendered(**answers)
+    files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".yml", ".yaml", ".cff"}:
+            yaml.safe_load(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".py":
+            compile(text, str(path), "exec")
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))["project"]
+    citation = yaml.safe_load(read(project, "CITATION.cff"))
+    name = answers["project_name"]
+    description = answers.get("description", COPIER_YML["description"]["default"])
+    assert pyproject["description"] == citation["abstract"] == description
+    assert pyproject["authors"] == [
+        {"name": answers["maintainer_name"], "email": answers["maintainer_email"]}
+    ]
+    assert citation["title"] == name
+    assert citation["authors"] == [
+        {"name": answers["maintainer_name"], "email": answers["maintainer_email"]}
+    ]
+    conf = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(read(project, "docs/conf.py")).body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in {"project", "author"}
+    }
+    assert conf == {"project": name, "author": answers["maintainer_name"]}
+
+
+def test_no_unrendered_jinja_left(rendered):
+    project = rendered(**ANSWER_SETS["default"])
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"(?<!\$)\{\{|\{%|\{#", text), path
+            assert not path.name.endswith(".jinja"), path
+
+
+def test_markdown_holds_answers_exactly(rendered):
+    """The README renders the typed text, not Markdown formatting."""
+    from markdown_it import MarkdownIt
+
+    answers = ANSWER_SETS["custom"]
+    project = rendered(**answers)
+    tokens = MarkdownIt("commonmark").parse(read(project, "README.md"))
+    heading = tokens[tokens.index(next(t for t in tokens if t.type == "heading_open")) + 1]
+    assert "".join(child.content for child in heading.children) == answers["project_name"]
+    texts = ["".join(c.content for c in t.children if c.type == "text") for t in tokens if t.type == "inline"]
+    assert answers["description"] in texts

@@ -1,0 +1,82 @@
+"""Static checks of the template itself.
+
+Every literal that a Jinja condition compares an answer with must be one of that
+question's choices: a typo would silently make a branch dead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from jinja2 import Environment, nodes
+
+from conftest import ROOT
+
+COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+
+
+def _choices(spec: dict) -> set[object]:
+    choices = spec["choices"]
+    return set(choices.values() if isinstance(choices, dict) else choices)
+
+
+CHOICES = {
+    name: _choices(spec)
+    for name, spec in COPIER_YML.items()
+    if isinstance(spec, dict) and "choices" in spec
+}
+BOOLEANS = {name for name, spec in COPIER_YML.items() if isinstance(spec, dict) and spec.get("type") == "bool"}
+
+
+def jinja_sources() -> list[tuple[str, str]]:
+    """(where, source) for every Jinja text: template files, file names, includes, copier.yml."""
+    sources = []
+    for path in sorted((ROOT / "template").rglob("*")) + sorted((ROOT / "includes").rglob("*.jinja")):
+        where = str(path.relative_to(ROOT))
+        sources.append((f"{where} (path)", where))
+        if path.is_file() and path.suffix == ".jinja":
+            sources.append((where, path.read_text(encoding="utf-8")))
+    for name, spec in COPIER_YML.items():
+        values = spec.values() if isinstance(spec, dict) else [spec]
+        sources += [(f"copier.yml:{name}", v) for v in values if isinstance(v, str)]
+    return sources
+
+
+def compared_literals(source: str) -> list[tuple[str, object]]:
+    """(variable, literal) for every `var == lit`, `var != lit` and `var in [lits]`."""
+    tree = Environment(extensions=["jinja2.ext.do"]).parse(source)
+    found = []
+    for compare in tree.find_all(nodes.Compare):
+        operands = [compare.expr] + [op.expr for op in compare.ops]
+        names = [o.name for o in operands if isinstance(o, nodes.Name)]
+        for name in names:
+            for operand in operands:
+                if isinstance(operand, nodes.Const):
+                    found.append((name, operand.value))
+                elif isinstance(operand, (nodes.List, nodes.Tuple)):
+                    found += [(name, item.value) for item in operand.items if isinstance(item, nodes.Const)]
+    return found
+
+
+SOURCES = jinja_sources()
+
+
+def test_the_lint_sees_the_conditions():
+    """Guard against a lint that silently finds nothing to check."""
+    found = {pair for _, source in SOURCES for pair in compared_literals(source)}
+    assert ("github_owner", "deepmodeling") in found
+
+
+@pytest.mark.parametrize(("where", "source"), SOURCES, ids=[w for w, _ in SOURCES])
+def test_compared_literals_are_choices(where, source):
+    for name, literal in compared_literals(source):
+        if name in CHOICES:
+            assert literal in CHOICES[name], f"{where}: {name} is compared with {literal!r}, not one of {sorted(map(str, CHOICES[name]))}"
+        if name in BOOLEANS:
+            pytest.fail(f"{where}: compare the boolean {name} by truth, not with {literal!r}")
+
+
+def test_lint_catches_a_typo():
+    assert ("license", "LGPL-3.0") in compared_literals('{% if license == "LGPL-3.0" %}x{% endif %}')
