@@ -129,8 +129,16 @@ def pinned_hook_revs() -> dict[str, str]:
     """Hook repository URL -> version (without ``v``) in the generated pre-commit config."""
     config = (TEMPLATE / ".pre-commit-config.yaml.jinja").read_text(encoding="utf-8")
     pairs = zip(
-        (line.split("repo:")[1].strip() for line in config.splitlines() if "- repo:" in line),
-        (line.split("rev:")[1].strip() for line in config.splitlines() if " rev:" in line),
+        (
+            line.split("repo:")[1].strip()
+            for line in config.splitlines()
+            if "- repo:" in line
+        ),
+        (
+            line.split("rev:")[1].strip()
+            for line in config.splitlines()
+            if " rev:" in line
+        ),
         strict=True,
     )
     return {repo: rev.removeprefix("v") for repo, rev in pairs}
@@ -142,7 +150,18 @@ def _venv(path: Path, requirements: Sequence[str], python: str | None = None) ->
 
     uv = find_uv_bin()
     run([uv, "venv", "-q", "--python", python or "python3", path], ROOT)
-    run([uv, "pip", "install", "-q", "--python", path / "bin" / "python", *requirements], ROOT)
+    run(
+        [
+            uv,
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            path / "bin" / "python",
+            *requirements,
+        ],
+        ROOT,
+    )
     return path / "bin"
 
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from identify.identify import tags_from_path
-
 from conftest import ANSWER_SETS, run
+from identify.identify import tags_from_path
 
 pytestmark = pytest.mark.slow
 
@@ -44,19 +43,25 @@ class Project:
     answers: dict
     python: Path
     out: Path
-    results: dict[str, list[subprocess.CompletedProcess[str]]] = field(default_factory=dict)
+    results: dict[str, list[subprocess.CompletedProcess[str]]] = field(
+        default_factory=dict
+    )
 
 
 def _run_all(project: Project, gates: dict[str, list[list]]) -> None:
     def run_gate(name: str) -> tuple[str, list]:
-        return name, [run(command, project.path, check=False) for command in gates[name]]
+        return name, [
+            run(command, project.path, check=False) for command in gates[name]
+        ]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         project.results.update(pool.map(run_gate, gates))
 
 
 @pytest.fixture(scope="session", params=list(ANSWER_SETS))
-def project(request, rendered, make_venv, tools, schema_tools, cff_tools, tmp_path_factory) -> Project:
+def project(
+    request, rendered, make_venv, tools, schema_tools, cff_tools, tmp_path_factory
+) -> Project:
     answers = ANSWER_SETS[request.param]
     path = rendered(**answers)
     venv = make_venv(["-e", f"{path}[test,docs]"], name=f"{request.param}-venv")
@@ -66,37 +71,94 @@ def project(request, rendered, make_venv, tools, schema_tools, cff_tools, tmp_pa
     # Fixers first, alone: they must leave the fresh project untouched.
     files = run(["git", "ls-files"], path).stdout.split()
     generated.results["pre-commit-hooks"] = [
-        run([tools / hook, *args, *[f for f in files if kind in tags_from_path(str(path / f))]], path, check=False)
+        run(
+            [
+                tools / hook,
+                *args,
+                *[f for f in files if kind in tags_from_path(str(path / f))],
+            ],
+            path,
+            check=False,
+        )
         for hook, (args, kind) in PRE_COMMIT_HOOKS.items()
     ]
-    workflows = sorted(str(p.relative_to(path)) for p in (path / ".github" / "workflows").glob("*.yml"))
-    forms = sorted(str(p.relative_to(path)) for p in (path / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+    workflows = sorted(
+        str(p.relative_to(path)) for p in (path / ".github" / "workflows").glob("*.yml")
+    )
+    forms = sorted(
+        str(p.relative_to(path))
+        for p in (path / ".github" / "ISSUE_TEMPLATE").glob("*.yml")
+    )
     schema = [str(schema_tools / "check-jsonschema"), "--builtin-schema"]
     _run_all(
         generated,
         {
-            "pytest": [[venv / "python", "-m", "pytest", "-p", "no:cacheprovider", "--cov"]],
-            "ruff": [[tools / "ruff", "check", "--no-cache", "."], [tools / "ruff", "format", "--check", "--no-cache", "."]],
-            "pre-commit validate-config": [[tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]],
-            "docs": [[venv / "sphinx-build", "-W", "--keep-going", "-t", "offline", "-b", "html", "-d", out / "doctrees", "docs", out / "html"]],
-            "build": [[tools / "python", "-m", "build", "--installer", "uv", "-o", out / "dist", "."]],
+            "pytest": [
+                [venv / "python", "-m", "pytest", "-p", "no:cacheprovider", "--cov"]
+            ],
+            "ruff": [
+                [tools / "ruff", "check", "--no-cache", "."],
+                [tools / "ruff", "format", "--check", "--no-cache", "."],
+            ],
+            "pre-commit validate-config": [
+                [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
+            ],
+            "docs": [
+                [
+                    venv / "sphinx-build",
+                    "-W",
+                    "--keep-going",
+                    "-t",
+                    "offline",
+                    "-b",
+                    "html",
+                    "-d",
+                    out / "doctrees",
+                    "docs",
+                    out / "html",
+                ]
+            ],
+            "build": [
+                [
+                    tools / "python",
+                    "-m",
+                    "build",
+                    "--installer",
+                    "uv",
+                    "-o",
+                    out / "dist",
+                    ".",
+                ]
+            ],
             "validate-pyproject": [[tools / "validate-pyproject", "pyproject.toml"]],
             "schemas": [
                 [*schema, "vendor.github-workflows", *workflows],
                 [*schema, "vendor.dependabot", ".github/dependabot.yml"],
                 [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
-                [*schema, "vendor.github-issue-forms", *[f for f in forms if not f.endswith("config.yml")]],
-                [*schema, "vendor.github-issue-config", ".github/ISSUE_TEMPLATE/config.yml"],
+                [
+                    *schema,
+                    "vendor.github-issue-forms",
+                    *[f for f in forms if not f.endswith("config.yml")],
+                ],
+                [
+                    *schema,
+                    "vendor.github-issue-config",
+                    ".github/ISSUE_TEMPLATE/config.yml",
+                ],
                 [*schema, "vendor.codecov", "codecov.yml"],
                 [*schema, "vendor.citation-file-format", "CITATION.cff"],
             ],
-            "cffconvert": [[cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]],
+            "cffconvert": [
+                [cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]
+            ],
             "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
             "sp-repo-review": [[tools / "repo-review", "--format", "json", "."]],
         },
     )
     dists = sorted((out / "dist").glob("*"))
-    generated.results["twine"] = [run([tools / "twine", "check", "--strict", *dists], path, check=False)]
+    generated.results["twine"] = [
+        run([tools / "twine", "check", "--strict", *dists], path, check=False)
+    ]
     return generated
 
 
@@ -151,14 +213,18 @@ def test_docs_document_the_api(project):
     credits_page = (html / "credits.html").read_text(encoding="utf-8")
     assert "Ada Lovelace" in credits_page  # from git shortlog
     if project.answers.get("cli"):
-        assert "--version" in (html / "getting-started.html").read_text(encoding="utf-8")
+        assert "--version" in (html / "getting-started.html").read_text(
+            encoding="utf-8"
+        )
 
 
 def test_distributions_carry_license_metadata(project):
     wheel = next((project.out / "dist").glob("*.whl"))
     license_id = project.answers.get("license", "LGPL-3.0-or-later")
     with zipfile.ZipFile(wheel) as archive:
-        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = next(
+            n for n in archive.namelist() if n.endswith(".dist-info/METADATA")
+        )
         text = archive.read(metadata).decode()
         assert f"License-Expression: {license_id}" in text
         assert "License-File: LICENSE" in text
@@ -169,13 +235,26 @@ def test_distributions_carry_license_metadata(project):
 
 def test_sp_repo_review_has_no_unexplained_failures(project):
     report = json.loads(project.results["sp-repo-review"][0].stdout)
-    failed = {code: check["err_msg"] for code, check in report["checks"].items() if check["result"] is False}
+    failed = {
+        code: check["err_msg"]
+        for code, check in report["checks"].items()
+        if check["result"] is False
+    }
     assert failed == {}
     # An ignored check carries its reason; checks that depend on it (MY101 on
     # MY100) are skipped without one.
-    skipped = {code: check["skip_reason"] for code, check in report["checks"].items() if check["result"] is None}
-    explained = {code.rstrip("0123456789") for code, reason in skipped.items() if reason}
-    assert all(reason or code.rstrip("0123456789") in explained for code, reason in skipped.items())
+    skipped = {
+        code: check["skip_reason"]
+        for code, check in report["checks"].items()
+        if check["result"] is None
+    }
+    explained = {
+        code.rstrip("0123456789") for code, reason in skipped.items() if reason
+    }
+    assert all(
+        reason or code.rstrip("0123456789") in explained
+        for code, reason in skipped.items()
+    )
 
 
 def test_cli_entry_point_runs(project):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
-
-from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, render
+from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, render, run
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
@@ -31,6 +30,11 @@ def copy(copie, **answers):
     return result.project_dir
 
 
+def tracked_files(project: Path) -> list[Path]:
+    """The generated files (the gates may have added ignored build output)."""
+    return [project / name for name in run(["git", "ls-files"], project).stdout.splitlines()]
+
+
 def read(project: Path, path: str) -> str:
     return (project / path).read_text(encoding="utf-8")
 
@@ -47,16 +51,24 @@ def test_license_agrees_everywhere(copie, license_id):
     project = copy(copie, license=license_id, copyright_holder="Ada Lovelace")
     text = read(project, "LICENSE")
     if license_id in LICENSE_FILES:
-        expected = (DEBIAN_LICENSES / LICENSE_FILES[license_id]).read_text(encoding="utf-8")
+        expected = (DEBIAN_LICENSES / LICENSE_FILES[license_id]).read_text(
+            encoding="utf-8"
+        )
         assert text == expected
     else:
-        spdx = (ROOT / "includes" / "licenses" / f"{license_id}.txt").read_text(encoding="utf-8")
-        assert text == spdx.replace("{{ copyright_year }} {{ copyright_holder }}", "2026 Ada Lovelace")
+        spdx = (ROOT / "includes" / "licenses" / f"{license_id}.txt").read_text(
+            encoding="utf-8"
+        )
+        assert text == spdx.replace(
+            "{{ copyright_year }} {{ copyright_holder }}", "2026 Ada Lovelace"
+        )
         assert "Copyright (c) 2026 Ada Lovelace" in text
     pyproject = tomllib.loads(read(project, "pyproject.toml"))
     assert pyproject["project"]["license"] == license_id
     assert pyproject["project"]["license-files"] == ["LICENSE"]
-    assert not [c for c in pyproject["project"]["classifiers"] if c.startswith("License ::")]
+    assert not [
+        c for c in pyproject["project"]["classifiers"] if c.startswith("License ::")
+    ]
     assert yaml.safe_load(read(project, "CITATION.cff"))["license"] == license_id
     assert f"[{license_id}](LICENSE)" in read(project, "README.md")
 
@@ -74,7 +86,9 @@ def test_cli_entry_point(copie, cli):
     assert ("sphinxarg.ext" in read(project, "docs/conf.py")) is cli
 
 
-@pytest.mark.parametrize(("owner", "mirror"), [("deepmodeling", True), ("example-lab", False)])
+@pytest.mark.parametrize(
+    ("owner", "mirror"), [("deepmodeling", True), ("example-lab", False)]
+)
 def test_gitee_mirror_defaults_on_for_deepmodeling(copie, owner, mirror):
     project = copy(copie, github_owner=owner)
     answers = yaml.safe_load(read(project, ".copier-answers.yml"))
@@ -126,8 +140,7 @@ def test_answers_file_records_every_decision(rendered, answer_set):
 def test_structured_files_parse_and_hold_answers(rendered, answer_set):
     answers = ANSWER_SETS[answer_set]
     project = rendered(**answers)
-    files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
-    for path in files:
+    for path in tracked_files(project):
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".toml":
             tomllib.loads(text)
@@ -152,18 +165,18 @@ def test_structured_files_parse_and_hold_answers(rendered, answer_set):
     conf = {
         node.targets[0].id: ast.literal_eval(node.value)
         for node in ast.parse(read(project, "docs/conf.py")).body
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in {"project", "author"}
+        if isinstance(node, ast.Assign)
+        and getattr(node.targets[0], "id", "") in {"project", "author"}
     }
     assert conf == {"project": name, "author": answers["maintainer_name"]}
 
 
 def test_no_unrendered_jinja_left(rendered):
     project = rendered(**ANSWER_SETS["default"])
-    for path in project.rglob("*"):
-        if path.is_file() and ".git" not in path.parts:
-            text = path.read_text(encoding="utf-8")
-            assert not re.search(r"(?<!\$)\{\{|\{%|\{#", text), path
-            assert not path.name.endswith(".jinja"), path
+    for path in tracked_files(project):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(?<!\$)\{\{|\{%|\{#", text), path
+        assert not path.name.endswith(".jinja"), path
 
 
 def test_markdown_holds_answers_exactly(rendered):
@@ -173,7 +186,15 @@ def test_markdown_holds_answers_exactly(rendered):
     answers = ANSWER_SETS["custom"]
     project = rendered(**answers)
     tokens = MarkdownIt("commonmark").parse(read(project, "README.md"))
-    heading = tokens[tokens.index(next(t for t in tokens if t.type == "heading_open")) + 1]
-    assert "".join(child.content for child in heading.children) == answers["project_name"]
-    texts = ["".join(c.content for c in t.children if c.type == "text") for t in tokens if t.type == "inline"]
+    heading = tokens[
+        tokens.index(next(t for t in tokens if t.type == "heading_open")) + 1
+    ]
+    assert (
+        "".join(child.content for child in heading.children) == answers["project_name"]
+    )
+    texts = [
+        "".join(c.content for c in t.children if c.type == "text")
+        for t in tokens
+        if t.type == "inline"
+    ]
     assert answers["description"] in texts

@@ -6,13 +6,10 @@ question's choices: a typo would silently make a branch dead.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
-from jinja2 import Environment, nodes
-
 from conftest import ROOT
+from jinja2 import Environment, nodes
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 
@@ -27,13 +24,19 @@ CHOICES = {
     for name, spec in COPIER_YML.items()
     if isinstance(spec, dict) and "choices" in spec
 }
-BOOLEANS = {name for name, spec in COPIER_YML.items() if isinstance(spec, dict) and spec.get("type") == "bool"}
+BOOLEANS = {
+    name
+    for name, spec in COPIER_YML.items()
+    if isinstance(spec, dict) and spec.get("type") == "bool"
+}
 
 
 def jinja_sources() -> list[tuple[str, str]]:
     """(where, source) for every Jinja text: template files, file names, includes, copier.yml."""
     sources = []
-    for path in sorted((ROOT / "template").rglob("*")) + sorted((ROOT / "includes").rglob("*.jinja")):
+    for path in sorted((ROOT / "template").rglob("*")) + sorted(
+        (ROOT / "includes").rglob("*.jinja")
+    ):
         where = str(path.relative_to(ROOT))
         sources.append((f"{where} (path)", where))
         if path.is_file() and path.suffix == ".jinja":
@@ -56,7 +59,11 @@ def compared_literals(source: str) -> list[tuple[str, object]]:
                 if isinstance(operand, nodes.Const):
                     found.append((name, operand.value))
                 elif isinstance(operand, (nodes.List, nodes.Tuple)):
-                    found += [(name, item.value) for item in operand.items if isinstance(item, nodes.Const)]
+                    found += [
+                        (name, item.value)
+                        for item in operand.items
+                        if isinstance(item, nodes.Const)
+                    ]
     return found
 
 
@@ -73,10 +80,16 @@ def test_the_lint_sees_the_conditions():
 def test_compared_literals_are_choices(where, source):
     for name, literal in compared_literals(source):
         if name in CHOICES:
-            assert literal in CHOICES[name], f"{where}: {name} is compared with {literal!r}, not one of {sorted(map(str, CHOICES[name]))}"
+            assert literal in CHOICES[name], (
+                f"{where}: {name} is compared with {literal!r}, not one of {sorted(map(str, CHOICES[name]))}"
+            )
         if name in BOOLEANS:
-            pytest.fail(f"{where}: compare the boolean {name} by truth, not with {literal!r}")
+            pytest.fail(
+                f"{where}: compare the boolean {name} by truth, not with {literal!r}"
+            )
 
 
 def test_lint_catches_a_typo():
-    assert ("license", "LGPL-3.0") in compared_literals('{% if license == "LGPL-3.0" %}x{% endif %}')
+    assert ("license", "LGPL-3.0") in compared_literals(
+        '{% if license == "LGPL-3.0" %}x{% endif %}'
+    )

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REQUIRED_ANSWERS, render
 
 BAD_ANSWERS = [
     ("project_name", "", "The project name must not be empty."),
     ("project_name", "  Demo", "The project name must not start or end with spaces."),
-    ("project_name", "Two\nlines", "The project name must be a single line of printable characters"),
-    ("project_name", "x" * 81, "The project name is 81 characters long; keep it to 80."),
-    ("description", "tab\there", "The description must be a single line of printable characters"),
-    ("description", "bell\x07", "The description must be a single line of printable characters"),
-    ("description", "sep\u2028arator", "The description must be a single line of printable characters"),
+    (
+        "project_name",
+        "Two\nlines",
+        "The project name must be a single line of printable characters",
+    ),
+    (
+        "project_name",
+        "x" * 81,
+        "The project name is 81 characters long; keep it to 80.",
+    ),
+    (
+        "description",
+        "tab\there",
+        "The description must be a single line of printable characters",
+    ),
+    (
+        "description",
+        "bell\x07",
+        "The description must be a single line of printable characters",
+    ),
+    (
+        "description",
+        "sep\u2028arator",
+        "The description must be a single line of printable characters",
+    ),
     ("maintainer_name", "", "The maintainer's name must not be empty."),
     ("dist_name", "-demo", '"-demo" is not a valid PyPI name'),
     ("dist_name", "demo project", '"demo project" is not a valid PyPI name'),
@@ -26,7 +45,11 @@ BAD_ANSWERS = [
     ("import_name", "tomllib", '"tomllib" would shadow the standard-library module'),
     ("maintainer_email", "ada", '"ada" is not an e-mail address'),
     ("maintainer_email", "ada@localhost", '"ada@localhost" is not an e-mail address'),
-    ("maintainer_email", "a da@example.org", '"a da@example.org" is not an e-mail address'),
+    (
+        "maintainer_email",
+        "a da@example.org",
+        '"a da@example.org" is not an e-mail address',
+    ),
     ("github_owner", "-lab", '"-lab" is not a GitHub user or organization'),
     ("github_owner", "lab--x", '"lab--x" is not a GitHub user or organization'),
     ("github_owner", "a" * 40, "is not a GitHub user or organization"),
@@ -39,8 +62,12 @@ BAD_ANSWERS = [
 
 
 @pytest.mark.parametrize(("question", "answer", "message"), BAD_ANSWERS)
-def test_bad_answer_is_refused_with_a_clear_message(tmp_path, question, answer, message):
-    with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as error:
+def test_bad_answer_is_refused_with_a_clear_message(
+    tmp_path, question, answer, message
+):
+    with pytest.raises(
+        ValueError, match=f"Validation error for question '{question}'"
+    ) as error:
         render(tmp_path / "project", {**REQUIRED_ANSWERS, question: answer})
     assert message in str(error.value)
     assert not (tmp_path / "project" / "pyproject.toml").exists()
