@@ -8,7 +8,9 @@ gates run are installed once, from PyPI, at the versions the generated
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,14 +23,12 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template"
+sys.path.insert(0, str(ROOT / "examples"))
 
-# The fewest answers `copier copy --defaults` needs.
-REQUIRED_ANSWERS: dict[str, Any] = {
-    "project_name": "Demo Project",
-    "maintainer_name": "Ada Lovelace",
-    "maintainer_email": "ada@example.org",
-    "copyright_year": "2026",
-}
+import regenerate  # noqa: E402  (examples/regenerate.py defines the examples)
+
+# The fewest answers `copier copy --defaults` needs (and a fixed year).
+REQUIRED_ANSWERS: dict[str, Any] = regenerate.EXAMPLES["python"][0]
 
 # Every question away from its default, with text that needs quoting everywhere.
 CUSTOM_ANSWERS: dict[str, Any] = {
@@ -49,8 +49,9 @@ CUSTOM_ANSWERS: dict[str, Any] = {
     "gitee_mirror": False,
 }
 
+# The examples in examples/, and the hostile custom set.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "default": REQUIRED_ANSWERS,
+    **{name: answers for name, (answers, _) in regenerate.EXAMPLES.items()},
     "custom": CUSTOM_ANSWERS,
 }
 
@@ -106,6 +107,13 @@ def render(destination: Path, answers: Mapping[str, Any], **kwargs: Any) -> Path
         quiet=True,
         **kwargs,
     )
+    return destination
+
+
+def committed_copy(source: Path, destination: Path) -> Path:
+    """Copy a stored example and commit it, as its maintainer's first commit would."""
+    shutil.copytree(source, destination)
+    git_commit_all(destination)
     return destination
 
 

@@ -172,7 +172,7 @@ def test_structured_files_parse_and_hold_answers(rendered, answer_set):
 
 
 def test_no_unrendered_jinja_left(rendered):
-    project = rendered(**ANSWER_SETS["default"])
+    project = rendered(**ANSWER_SETS["python"])
     for path in tracked_files(project):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(?<!\$)\{\{|\{%|\{#", text), path

@@ -1,0 +1,9 @@
+"""Allow ``python -m`` to run the command line."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
