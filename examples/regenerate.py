@@ -54,8 +54,9 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
             "maturity": "incubating",
             "cli": True,
             "gitee_mirror": True,
+            "update_bot": True,
         },
-        "Every optional feature on: command line, Gitee mirror; MIT license.",
+        "Every optional feature on: command line, Gitee mirror, update bot; MIT license.",
     ),
 }
 
