@@ -1,6 +1,9 @@
 """Time `copier copy` and a generated project's first green run.
 
-Usage: python benchmarks/bench.py [--answers default|custom]
+Usage: python benchmarks/bench.py [--answers NAME]
+
+NAME is an answer set of tests/conftest.py: an example (python, compiled, ...) or
+``custom``; ``python`` by default.
 
 Prints wall-clock seconds for each step. Installs use uv with its cache, as the
 generated CI does; run twice to see warm-cache figures.
@@ -46,7 +49,7 @@ def timed(label: str, action: Callable[[], object], figures: dict[str, float]) -
 def main() -> int:
     """Render, then run each first-run step once."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", choices=ANSWER_SETS, default="default")
+    parser.add_argument("--answers", choices=ANSWER_SETS, default="python")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="Dirty template changes")
     from uv import find_uv_bin

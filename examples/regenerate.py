@@ -58,6 +58,10 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "Every optional feature on: command line, Gitee mirror, update bot; MIT license.",
     ),
+    "compiled": (
+        {**_COMMON, "profile": "compiled"},
+        "The default answers with a C++ extension: scikit-build-core, CMake, pybind11, cibuildwheel.",
+    ),
 }
 
 

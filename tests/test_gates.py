@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ANSWER_SETS, ROOT, committed_copy, regenerate, run
 from identify.identify import tags_from_path
+
+from conftest import ANSWER_SETS, ROOT, committed_copy, regenerate, run
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,10 @@ def project(
     answers = ANSWER_SETS[request.param]
     if request.param in regenerate.EXAMPLES:
         # The stored example itself (the drift test proves it is a fresh render).
-        path = committed_copy(ROOT / "examples" / request.param, tmp_path_factory.mktemp("example") / request.param)
+        path = committed_copy(
+            ROOT / "examples" / request.param,
+            tmp_path_factory.mktemp("example") / request.param,
+        )
     else:
         path = rendered(**answers)
     # Every answer, defaults included, as the project recorded them.
@@ -224,6 +228,10 @@ def test_docs_document_the_api(project):
         assert "--version" in (html / "getting-started.html").read_text(
             encoding="utf-8"
         )
+    if project.answers["profile"] == "compiled":
+        # The C++ function, documented from its pybind11 docstring.
+        api = (html / "api" / f"{package}.potentials.html").read_text(encoding="utf-8")
+        assert "lennard_jones" in api and "Parameters" in api and "Raises" in api
 
 
 def test_distributions_carry_license_metadata(project):

@@ -436,6 +436,7 @@ def test_published_hooks_match_console_scripts():
     assert [hook["id"] for hook in hooks] == [
         "check-copier-conflicts",
         "check-template-version",
+        "check-deepmodeling-standard",
     ]
     for hook in hooks:
         assert hook["entry"] in scripts
@@ -445,4 +446,5 @@ def test_published_hooks_match_console_scripts():
     assert scripts == {
         "check-copier-conflicts": "deepmodeling_template.conflicts:main",
         "check-template-version": "deepmodeling_template.freshness:main",
+        "dp-standard": "deepmodeling_template.checks.cli:main",
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
+
 from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, render, run
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
@@ -32,7 +33,9 @@ def copy(copie, **answers):
 
 def tracked_files(project: Path) -> list[Path]:
     """The generated files (the gates may have added ignored build output)."""
-    return [project / name for name in run(["git", "ls-files"], project).stdout.splitlines()]
+    return [
+        project / name for name in run(["git", "ls-files"], project).stdout.splitlines()
+    ]
 
 
 def read(project: Path, path: str) -> str:
@@ -124,6 +127,85 @@ def test_community_stamp(copie, maturity):
         "has joined the [DeepModeling community](https://github.com/deepmodeling/community)"
         f" as a **{maturity.capitalize()}** project." in readme
     )
+
+
+COMPILED_ONLY = [
+    ".clang-format",
+    "CMakeLists.txt",
+    "src/cpp/bindings.cpp",
+    "src/cpp/potentials.cpp",
+    "src/cpp/potentials.hpp",
+    "src/dpdemo/_core.pyi",
+    "src/dpdemo/potentials.py",
+    "tests/test_potentials.py",
+]
+
+
+@pytest.mark.parametrize("profile", COPIER_YML["profile"]["choices"].values())
+def test_profile_decides_the_build(copie, profile):
+    compiled = profile == "compiled"
+    # An import name apart from the PyPI name, which scikit-build-core cannot guess.
+    project = copy(copie, profile=profile, dist_name="dp-demo", import_name="dpdemo")
+    for name in COMPILED_ONLY:
+        assert (project / name).exists() is compiled, name
+    assert (project / "src" / "dpdemo" / "units.py").exists()
+    assert (project / "src" / "dpdemo" / "py.typed").exists()
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))
+    build_system = pyproject["build-system"]
+    scm = pyproject["tool"]["setuptools_scm"]
+    assert scm["version_file"] == "src/dpdemo/_version.py"
+    if compiled:
+        assert build_system == {
+            "requires": ["scikit-build-core>=0.11", "pybind11>=3", "setuptools-scm>=8"],
+            "build-backend": "scikit_build_core.build",
+        }
+        skbuild = pyproject["tool"]["scikit-build"]
+        assert skbuild["metadata"]["version"] == {
+            "provider": "scikit_build_core.metadata.setuptools_scm"
+        }
+        assert skbuild["wheel"]["packages"] == ["src/dpdemo"]
+        assert skbuild["sdist"]["include"] == [scm["version_file"]]
+        assert pyproject["tool"]["cibuildwheel"]["test-command"] == "pytest"
+        cmake = read(project, "CMakeLists.txt")
+        assert "project(dp-demo LANGUAGES CXX)" in cmake
+        assert "install(TARGETS _core LIBRARY DESTINATION dpdemo)" in cmake
+    else:
+        assert build_system["build-backend"] == "setuptools.build_meta"
+        text = "".join(
+            p.read_text(encoding="utf-8") for p in project.rglob("*") if p.is_file()
+        )
+        assert not re.search(r"scikit|pybind11|cibuildwheel|clang|CMake|C\+\+", text)
+    hooks = yaml.safe_load(read(project, ".pre-commit-config.yaml"))["repos"]
+    assert any("mirrors-clang-format" in hook["repo"] for hook in hooks) is compiled
+
+
+@pytest.mark.parametrize("profile", COPIER_YML["profile"]["choices"].values())
+def test_release_workflow_publishes_every_build(copie, profile):
+    project = copy(copie, profile=profile)
+    release = yaml.safe_load(read(project, ".github/workflows/release.yml"))
+    jobs = release["jobs"]
+    assert release["permissions"] == {}
+    assert jobs["publish"]["permissions"] == {"id-token": "write"}
+    for name, job in jobs.items():
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            if uses.startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+            if uses.startswith("astral-sh/setup-uv@"):
+                assert step["with"]["enable-cache"] is False, name
+    if profile == "compiled":
+        assert jobs["publish"]["needs"] == ["build", "wheels"]
+        wheels = jobs["wheels"]
+        assert wheels["permissions"] == {"contents": "read"}
+        assert [
+            s["uses"] for s in wheels["steps"] if "cibuildwheel" in s.get("uses", "")
+        ] == ["pypa/cibuildwheel@v4.1"]
+        systems = {os.split("-")[0] for os in wheels["strategy"]["matrix"]["os"]}
+        assert systems == {"ubuntu", "macos", "windows"}
+        assert any("--sdist" in step.get("run", "") for step in jobs["build"]["steps"])
+    else:
+        assert jobs["publish"]["needs"] == "build"
+        assert "wheels" not in jobs
 
 
 @pytest.mark.parametrize("answer_set", ANSWER_SETS)

@@ -1,0 +1,58 @@
+"""The DeepModeling standard (STANDARD.md) as a repo-review plugin.
+
+Entry points (in ``pyproject.toml``) register the rules under
+``repo_review.checks``, the "DeepModeling" family under
+``repo_review.families`` and the parsed files under ``repo_review.fixtures``,
+so ``repo-review <path>`` reports the family next to any other plugin's.  The
+``dp-standard`` command (`.cli`) runs this family alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ci, community, docs, licensing, packaging, precommit, updates
+from ._core import FAMILY, STANDARD_URL, Rule
+
+MODULES = (licensing, packaging, precommit, ci, docs, community, updates)
+RULES: tuple[type[Rule], ...] = tuple(
+    sorted(
+        dict.fromkeys(
+            value
+            for module in MODULES
+            for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+        ),
+        key=lambda rule: rule.__name__,
+    )
+)
+
+
+def repo_review_checks() -> dict[str, Rule]:
+    """Give repo-review every rule, by ID (entry point ``repo_review.checks``)."""
+    return {rule.__name__: rule() for rule in RULES}
+
+
+def repo_review_families() -> dict[str, dict[str, Any]]:
+    """Describe the family (entry point ``repo_review.families``)."""
+    return {
+        FAMILY: {
+            "name": "DeepModeling",
+            "order": 10,
+            "description": (
+                f"The [DeepModeling standard]({STANDARD_URL}) for community "
+                "projects. Run this family alone with `dp-standard`, or on every "
+                "commit with the `check-deepmodeling-standard` pre-commit hook."
+            ),
+        }
+    }
+
+
+__all__ = [
+    "FAMILY",
+    "RULES",
+    "STANDARD_URL",
+    "Rule",
+    "repo_review_checks",
+    "repo_review_families",
+]

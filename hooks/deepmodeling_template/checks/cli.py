@@ -1,0 +1,253 @@
+"""``dp-standard``: check a repository against the DeepModeling standard.
+
+Runs the DeepModeling family alone (other installed repo-review plugins, and
+their fixtures, are left out) and exits 1 when a rule fails.  repo-review does
+the running where it is installed (Python 3.11 and later); on Python 3.10 a
+small runner with the same semantics stands in: rules run in dependency order,
+a rule whose ``requires`` did not all pass is skipped, and ``select`` /
+``ignore`` in ``[tool.repo-review]`` of ``pyproject.toml`` are honoured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import graphlib
+import inspect
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import RULES, fixtures, repo_review_checks, repo_review_families
+from ._core import FAMILY, STANDARD_URL
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+FIXTURES: dict[str, Callable[..., Any]] = {
+    "pyproject": fixtures.pyproject,
+    "dp_pyproject": fixtures.dp_pyproject,
+    "dp_precommit": fixtures.dp_precommit,
+    "dp_workflows": fixtures.dp_workflows,
+    "dp_dependabot": fixtures.dp_dependabot,
+    "dp_readthedocs": fixtures.dp_readthedocs,
+    "dp_citation": fixtures.dp_citation,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """The result of one rule.
+
+    Attributes
+    ----------
+    name : str
+        Rule ID, e.g. ``DP101``.
+    description : str
+        One-line statement of the rule.
+    result : bool or None
+        ``True`` passed, ``False`` failed, ``None`` skipped.
+    message : str
+        Why it failed (Markdown), or why it was skipped.
+    url : str
+        Where STANDARD.md explains the rule.
+    """
+
+    name: str
+    description: str
+    result: bool | None
+    message: str = ""
+    url: str = ""
+
+
+def run(root: Path, package_dir: str = "") -> list[Outcome]:
+    """Check one repository against every rule of the DeepModeling standard.
+
+    Parameters
+    ----------
+    root : Path
+        The repository.
+    package_dir : str
+        The Python package, relative to `root`, when it is not at the top.
+
+    Returns
+    -------
+    list of Outcome
+        One per rule that is not ignored, in rule order.
+    """
+    try:
+        from repo_review.fixtures import compute_fixtures
+        from repo_review.processor import CollectionReturn, process
+    except ImportError:  # Python 3.10: repo-review needs 3.11
+        return run_without_repo_review(root, package_dir)
+    package = root.joinpath(package_dir) if package_dir else root
+    collected = CollectionReturn(
+        compute_fixtures(root, package, FIXTURES),
+        repo_review_checks(),  # type: ignore[arg-type]
+        repo_review_families(),  # type: ignore[arg-type]
+    )
+    _, results = process(root, subdir=package_dir, collected=collected)
+    return [
+        Outcome(
+            name=result.name,
+            description=result.description,
+            result=result.result,
+            message=result.err_msg or result.skip_reason,
+            url=result.url,
+        )
+        for result in results
+        if result.family == FAMILY
+    ]
+
+
+def run_without_repo_review(root: Path, package_dir: str = "") -> list[Outcome]:
+    """Do what `run` does, without repo-review (for Python 3.10).
+
+    Parameters
+    ----------
+    root : Path
+        The repository.
+    package_dir : str
+        The Python package, relative to `root`, when it is not at the top.
+
+    Returns
+    -------
+    list of Outcome
+        One per rule that is not ignored, in rule order.
+    """
+    package = root.joinpath(package_dir) if package_dir else root
+    values: dict[str, Any] = {"root": root, "package": package}
+    for name, fixture in FIXTURES.items():
+        values[name] = fixture(
+            package if name in {"pyproject", "dp_pyproject"} else root
+        )
+    config = values["pyproject"].get("tool", {}).get("repo-review", {})
+    select = set(config.get("select", ()))
+    ignore = config.get("ignore", ())
+    reasons = ignore if isinstance(ignore, dict) else {}
+
+    rules = {rule.__name__: rule for rule in RULES}
+    messages: dict[str, str | None] = {}
+    for name in graphlib.TopologicalSorter(
+        {n: r.requires for n, r in rules.items()}
+    ).static_order():
+        rule = rules[name]
+        if any(messages.get(need) != "" for need in rule.requires):
+            messages[name] = None
+            continue
+        parameters = inspect.signature(rule.check).parameters
+        result = rule.check(**{key: values[key] for key in parameters})
+        messages[name] = (
+            "" if result is True else (None if result is None else str(result))
+        )
+
+    outcomes = []
+    for name, rule in rules.items():
+        prefix = name.rstrip("0123456789")
+        if select and not {name, prefix, "*"} & select:
+            continue
+        if {name, prefix} & set(ignore):
+            reason = reasons.get(name) or reasons.get(prefix)
+            if reason:
+                outcomes.append(
+                    Outcome(name, (rule.__doc__ or "").strip(), None, reason, rule.url)
+                )
+            continue
+        message = messages[name]
+        result = None if message is None else message == ""
+        outcomes.append(
+            Outcome(name, (rule.__doc__ or "").strip(), result, message or "", rule.url)
+        )
+    return outcomes
+
+
+def report(outcomes: Sequence[Outcome], show_all: bool = False) -> str:
+    """Render outcomes as plain text for a terminal or pre-commit.
+
+    Parameters
+    ----------
+    outcomes : sequence of Outcome
+        Results of `run`.
+    show_all : bool
+        List passed and skipped rules too, not only the failures.
+
+    Returns
+    -------
+    str
+        The report.
+    """
+    failed = [outcome for outcome in outcomes if outcome.result is False]
+    passed = sum(outcome.result is True for outcome in outcomes)
+    skipped = sum(outcome.result is None for outcome in outcomes)
+    lines = [
+        f"DeepModeling standard: {passed} passed, {len(failed)} failed, "
+        f"{skipped} skipped ({STANDARD_URL})"
+    ]
+    for outcome in outcomes if show_all else failed:
+        status = {True: "passed", False: "FAILED", None: "skipped"}[outcome.result]
+        line = f"{outcome.name} {status}: {outcome.description}"
+        if outcome.result is True:
+            lines.append(line)
+            continue
+        lines += ["", line]
+        if outcome.message:
+            lines.append(textwrap.indent(outcome.message.strip(), "    "))
+        if outcome.result is False:
+            lines.append(f"    See {outcome.url}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dp-standard``.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
+
+    Returns
+    -------
+    int
+        ``1`` when a rule fails, else ``0``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="dp-standard",
+        description="Check repositories against the DeepModeling standard "
+        f"({STANDARD_URL}).",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path()],
+        help="repositories (default: .)",
+    )
+    parser.add_argument(
+        "--package-dir",
+        "-p",
+        default="",
+        help="the Python package, relative to each path",
+    )
+    parser.add_argument(
+        "--show-all",
+        action="store_true",
+        help="also list the rules that passed or were skipped",
+    )
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.paths:
+        if not path.is_dir():
+            print(f"dp-standard: {path} is not a directory", file=sys.stderr)
+            status = 1
+            continue
+        outcomes = run(path, args.package_dir)
+        if len(args.paths) > 1:
+            print(f"== {path}")
+        print(report(outcomes, show_all=args.show_all))
+        status |= any(outcome.result is False for outcome in outcomes)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""DP6xx: the files that tell people how to take part, cite and report."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ._core import (
+    Rule,
+    first_file,
+    list_dir,
+    listing,
+    load_yaml,
+    mapping,
+    read_text,
+    sequence,
+)
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from ._core import Document
+
+PLACES = ("", ".github", "docs", "doc")
+TEXT_SUFFIXES = ("", ".md", ".rst", ".txt")
+ISSUE_TEMPLATES = ".github/ISSUE_TEMPLATE"
+COMMUNITY_URL = "github.com/deepmodeling/community"
+MATURITY = re.compile(r"\b(sandbox|incubating|mature)\b", re.IGNORECASE)
+STAMP = (
+    "    <Project> has joined the [DeepModeling community]"
+    "(https://github.com/deepmodeling/community) as a **Sandbox** project."
+)
+
+
+def find_document(root: Traversable, *stems: str) -> str | None:
+    """Find ``STEM[.md|.rst|.txt]`` (any case) at the top, in .github/, docs/ or doc/."""
+    wanted = {stem.lower() for stem in stems}
+    for place in PLACES:
+        for item in list_dir(root, place):
+            stem, dot, suffix = item.name.partition(".")
+            if (
+                stem.lower() in wanted
+                and f"{dot}{suffix}".lower() in TEXT_SUFFIXES
+                and item.is_file()
+            ):
+                return f"{place}/{item.name}".lstrip("/")
+    return None
+
+
+def _places(name: str) -> str:
+    return f"`{name}` at the top of the repository, in `.github/` or in `docs/`"
+
+
+class DP601(Rule):
+    """A contributing guide says how to contribute."""
+
+    @classmethod
+    def check(cls, root: Traversable) -> bool | str:
+        """Look for CONTRIBUTING at the top, in .github/, docs/ or doc/."""
+        if find_document(root, "CONTRIBUTING"):
+            return True
+        return (
+            "There is no contributing guide, so newcomers must guess how to set up, "
+            "test and submit a change. Add "
+            f"{_places('CONTRIBUTING.md')}: development install, running the tests "
+            "and pre-commit, Conventional Commit titles, and the pull request flow "
+            "(the template's `CONTRIBUTING.md`)."
+        )
+
+
+class DP602(Rule):
+    """A code of conduct sets the rules of behaviour."""
+
+    @classmethod
+    def check(cls, root: Traversable) -> bool | str:
+        """Look for CODE_OF_CONDUCT at the top, in .github/, docs/ or doc/."""
+        if find_document(root, "CODE_OF_CONDUCT", "CODE-OF-CONDUCT"):
+            return True
+        return (
+            "There is no code of conduct, so nobody knows what behaviour is expected "
+            "or where to report abuse. Add "
+            f"{_places('CODE_OF_CONDUCT.md')} (the template's uses the Contributor "
+            "Covenant 2.1), with a contact address."
+        )
+
+
+class DP603(Rule):
+    """A security policy says how to report vulnerabilities privately."""
+
+    @classmethod
+    def check(cls, root: Traversable) -> bool | str:
+        """Look for SECURITY at the top, in .github/, docs/ or doc/."""
+        if find_document(root, "SECURITY"):
+            return True
+        return (
+            "There is no security policy, so a vulnerability is likely to be "
+            f"reported in a public issue. Add {_places('SECURITY.md')}, saying which "
+            "versions get fixes and how to report privately (GitHub private "
+            "vulnerability reporting or an e-mail address)."
+        )
+
+
+class DP604(Rule):
+    """Issues are opened through YAML issue forms."""
+
+    @classmethod
+    def check(cls, root: Traversable) -> bool | str:
+        """Check the issue forms in .github/ISSUE_TEMPLATE."""
+        items = list_dir(root, ISSUE_TEMPLATES)
+        forms = [
+            item.name
+            for item in items
+            if item.name.endswith((".yml", ".yaml"))
+            and item.name.rsplit(".", 1)[0].lower() != "config"
+        ]
+        markdown = [item.name for item in items if item.name.lower().endswith(".md")]
+        if not forms:
+            found = (
+                f" (only the Markdown templates {listing(markdown)}, which reporters "
+                "can ignore)"
+                if markdown
+                else ""
+            )
+            return (
+                f"There are no YAML issue forms in `{ISSUE_TEMPLATES}/`{found}. "
+                "Forms make reporters give a version, a reproducer and the error "
+                "output. Add `bug_report.yml` and `feature_request.yml` (the "
+                "template's), and `config.yml` with `blank_issues_enabled: false`."
+            )
+        problems = []
+        for name in forms:
+            document = load_yaml(root, f"{ISSUE_TEMPLATES}/{name}")
+            data = mapping(document.data)
+            if document.error:
+                problems.append(document.error)
+            elif not sequence(data.get("body")) or not all(
+                isinstance(data.get(key), str) for key in ("name", "description")
+            ):
+                problems.append(
+                    f"`{ISSUE_TEMPLATES}/{name}` is not an issue form: it needs "
+                    "`name`, `description` and a `body` list of fields"
+                )
+        if problems:
+            return "; ".join(problems) + ". GitHub hides broken forms from reporters."
+        return True
+
+
+class DP605(Rule):
+    """CITATION.cff says how to cite the software."""
+
+    @classmethod
+    def check(cls, dp_citation: Document) -> bool | str:
+        """Check that CITATION.cff parses and has the required keys."""
+        if not dp_citation.found:
+            return (
+                'There is no `CITATION.cff`, so GitHub shows no "Cite this '
+                'repository" button and Zenodo has no metadata. Scientific software '
+                "lives on citations: add one (the template's `CITATION.cff`), with a "
+                "`preferred-citation` once a paper is out."
+            )
+        if dp_citation.error:
+            return dp_citation.error
+        data = mapping(dp_citation.data)
+        missing = [
+            key
+            for key in ("cff-version", "message", "title", "authors")
+            if not data.get(key)
+        ]
+        if missing:
+            return (
+                f"`CITATION.cff` lacks {listing(missing)}, which the Citation File "
+                "Format requires. Add them; `cffconvert --validate` checks the file."
+            )
+        if not sequence(data.get("authors")):
+            return "`authors` in `CITATION.cff` must be a list of people or entities."
+        return True
+
+
+class DP606(Rule):
+    """The README carries the DeepModeling community stamp with the maturity level."""
+
+    @classmethod
+    def check(cls, root: Traversable) -> bool | str:
+        """Find a paragraph that links the community repository and names a level."""
+        readme = first_file(root, "README.md", "README.rst", "README.txt", "README")
+        if readme is None:
+            return f"There is no README. Add `README.md`, with the community stamp:\n\n{STAMP}"
+        try:
+            text = read_text(root, readme)
+        except ValueError as error:
+            return str(error)
+        paragraphs = re.split(r"\n\s*\n", text)
+        linked = [p for p in paragraphs if COMMUNITY_URL in p.lower()]
+        if any(MATURITY.search(p) for p in linked):
+            return True
+        what = (
+            "links the DeepModeling community but names no maturity level"
+            if linked
+            else "does not say that the project belongs to the DeepModeling community"
+        )
+        return (
+            f"`{readme}` {what}. The TOC's project stamping mechanism asks each "
+            "project to state the level it was granted (Sandbox, Incubating or "
+            f"Mature) with a link to the community repository, e.g.:\n\n{STAMP}"
+        )

@@ -1,0 +1,195 @@
+"""DP1xx: one license, stated the same way everywhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import _licenses as lic
+from ._core import Rule, is_file, listing, mapping, read_text, sequence
+from ._pyproject import project, spdx_license
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from ._core import Document
+
+
+def _license_texts(package: Traversable, document: Document) -> dict[str, str]:
+    """Read the license files: those at the top, plus plain ``license-files`` paths."""
+    names = lic.license_files(package)
+    for entry in sequence(project(document).get("license-files")):
+        if (
+            isinstance(entry, str)
+            and not any(c in entry for c in "*?[")
+            and entry not in names
+        ):
+            names.append(entry)
+    texts: dict[str, str] = {}
+    for name in names:
+        if is_file(package, name):
+            try:
+                texts[name] = read_text(package, name)
+            except ValueError:
+                continue
+    return texts
+
+
+def _families(texts: dict[str, str]) -> set[str]:
+    """Recognise the license families in a set of license files."""
+    return set().union(*(lic.identify(text) for text in texts.values()))
+
+
+def _describe(texts: dict[str, str], found: set[str]) -> str:
+    """Say what the license files hold, for a message."""
+    files = listing(texts) or "the license file"
+    if not found:
+        return f"{files} holds no license text this checker recognises"
+    return f"{files} holds the {listing(sorted(found))} text"
+
+
+class DP101(Rule):
+    """The project ships its license text in a LICENSE file."""
+
+    @classmethod
+    def check(cls, package: Traversable) -> bool | str:
+        """Look for a non-empty ``LICENSE*``/``COPYING*`` file at the top."""
+        names = lic.license_files(package)
+        if not names:
+            return (
+                "There is no `LICENSE` file at the top of the project, so users "
+                "and packagers cannot tell on what terms they may use it. Add the "
+                "full license text as `LICENSE` (DeepModeling projects use "
+                "LGPL-3.0-or-later; the template writes it from `includes/licenses/`)."
+            )
+        for name in names:
+            try:
+                if read_text(package, name).strip():
+                    return True
+            except ValueError:
+                continue
+        return (
+            f"{listing(names)} is empty or unreadable: put the full license text in it."
+        )
+
+
+class DP102(Rule):
+    """The LICENSE text is the license that pyproject.toml declares."""
+
+    requires = frozenset({"DP101", "DP202"})
+
+    @classmethod
+    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+        """Compare the license text with the SPDX expression, by license family."""
+        expression = spdx_license(dp_pyproject) or ""
+        expected = {
+            family
+            for family in (lic.family(spdx) for spdx in lic.spdx_ids(expression))
+            if family
+        }
+        if not expected:
+            return None  # only licenses the checker knows can be compared
+        texts = _license_texts(package, dp_pyproject)
+        found = _families(texts)
+        missing = expected - found
+        if not missing:
+            return True
+        return (
+            f'`pyproject.toml` declares `license = "{expression}"`, but '
+            f"{_describe(texts, found)}. Ship the text of the license you declare: "
+            f"replace `LICENSE` with the full {listing(sorted(missing))} text, or, "
+            "if the file is right, correct `license` to the SPDX identifier of "
+            "that text (and `license` in `CITATION.cff` with it)."
+        )
+
+
+class DP103(Rule):
+    """CITATION.cff declares the same license as the package metadata."""
+
+    requires = frozenset({"DP101", "DP605"})
+
+    @classmethod
+    def check(
+        cls, package: Traversable, dp_citation: Document, dp_pyproject: Document
+    ) -> bool | str | None:
+        """Compare ``license`` in CITATION.cff with pyproject.toml (or LICENSE)."""
+        value = mapping(dp_citation.data).get("license")
+        cff_ids = [value] if isinstance(value, str) else sequence(value)
+        cff_ids = [
+            item.strip() for item in cff_ids if isinstance(item, str) and item.strip()
+        ]
+        expression = spdx_license(dp_pyproject)
+        if not cff_ids:
+            wanted = f"`license: {expression}`" if expression else "its SPDX identifier"
+            return (
+                "`CITATION.cff` has no `license`, so citation tools and Zenodo "
+                f"record the software without one. Add {wanted}."
+            )
+        cff = {lic.canonical_id(item) for item in cff_ids}
+        if expression:
+            declared = {lic.canonical_id(item) for item in lic.spdx_ids(expression)}
+            if cff == declared:
+                return True
+            return (
+                f"`CITATION.cff` says `license: {', '.join(cff_ids)}` but "
+                f'`pyproject.toml` says `license = "{expression}"`. Make them the '
+                "same SPDX identifier (CITATION.cff takes a list for an `OR` "
+                "expression); the LICENSE file decides which one is right."
+            )
+        families = {lic.family(item) for item in cff} - {None}
+        texts = _license_texts(package, dp_pyproject)
+        found = _families(texts)
+        if not families or not found:
+            return None
+        if families <= found:
+            return True
+        return (
+            f"`CITATION.cff` says `license: {', '.join(cff_ids)}`, but "
+            f"{_describe(texts, found)}. Correct `license` in `CITATION.cff` to "
+            "the SPDX identifier of the text you ship."
+        )
+
+
+class DP104(Rule):
+    """No License :: classifiers next to an SPDX license (PEP 639); otherwise they match LICENSE."""
+
+    requires = frozenset({"DP201"})
+
+    @classmethod
+    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str:
+        """Reject license classifiers beside ``license = "..."``; match them otherwise."""
+        classifiers = [
+            item
+            for item in sequence(project(dp_pyproject).get("classifiers"))
+            if isinstance(item, str) and lic.classifier_license(item) is not None
+        ]
+        if not classifiers:
+            return True
+        expression = spdx_license(dp_pyproject)
+        if expression:
+            return (
+                f'`pyproject.toml` has both `license = "{expression}"` and the '
+                f"classifier(s) {listing(classifiers)}. PEP 639 forbids license "
+                "classifiers next to a license expression, and PEP 639 build "
+                "backends (setuptools 77 and later) refuse to build with both. "
+                "Delete the `License ::` classifiers: the expression says it all."
+            )
+        found = _families(_license_texts(package, dp_pyproject))
+        wrong = [
+            item
+            for item in classifiers
+            if (
+                families := lic.CLASSIFIER_FAMILIES.get(
+                    lic.classifier_license(item) or ""
+                )
+            )
+            and found
+            and not families & found
+        ]
+        if not wrong:
+            return True
+        return (
+            f"The classifier(s) {listing(wrong)} disagree with the license text "
+            f"({listing(sorted(found))}). Replace them with an SPDX expression, "
+            '`license = "<SPDX id of the LICENSE text>"` plus `license-files = '
+            '["LICENSE"]`, and delete the `License ::` classifiers (PEP 639).'
+        )

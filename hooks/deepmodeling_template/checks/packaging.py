@@ -1,0 +1,352 @@
+"""DP2xx: standard packaging metadata, with the version taken from git tags."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from typing import TYPE_CHECKING
+
+from . import _licenses as lic
+from ._core import Rule, listing, mapping, read_text, sequence, table
+from ._pyproject import build_requirements, legacy_files, oldest_python, project
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from ._core import Document
+
+SCM = "setuptools-scm"
+SKBUILD_SCM_PROVIDER = "scikit_build_core.metadata.setuptools_scm"
+
+# Build backend -> the distribution that provides it.
+BACKENDS = {
+    "setuptools.build_meta": "setuptools",
+    "scikit_build_core.build": "scikit-build-core",
+    "hatchling.build": "hatchling",
+    "flit_core.buildapi": "flit-core",
+    "pdm.backend": "pdm-backend",
+    "mesonpy": "meson-python",
+}
+# The first release of each backend that accepts PEP 639 license metadata.
+PEP639_MINIMUM: dict[str, tuple[int, ...]] = {
+    "setuptools": (77, 0, 3),
+    "scikit-build-core": (0, 11),
+    "hatchling": (1, 27),
+    "flit-core": (3, 11),
+    "pdm-backend": (2, 4),
+    "meson-python": (0, 18),
+}
+# Deprecated or free-text spellings people write instead of an SPDX identifier.
+NOT_SPDX = {
+    "lgpl": "LGPL-3.0-or-later",
+    "lgplv3": "LGPL-3.0-or-later",
+    "lgplv3+": "LGPL-3.0-or-later",
+    "lgpl-3": "LGPL-3.0-or-later",
+    "lgpl3": "LGPL-3.0-or-later",
+    "gpl": "GPL-3.0-or-later",
+    "gplv3": "GPL-3.0-or-later",
+    "gplv3+": "GPL-3.0-or-later",
+    "bsd": "BSD-3-Clause",
+    "apache": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "apache-2": "Apache-2.0",
+}
+BUILD_SYSTEM_EXAMPLE = (
+    "```toml\n[build-system]\n"
+    'requires = ["setuptools>=77.0.3", "setuptools-scm>=8"]\n'
+    'build-backend = "setuptools.build_meta"\n```'
+)
+
+
+def _version(parts: tuple[int, ...]) -> str:
+    return ".".join(map(str, parts))
+
+
+class DP201(Rule):
+    """Package metadata lives in the [project] table of pyproject.toml (PEP 621)."""
+
+    @classmethod
+    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+        """Find a PEP 621 ``[project]`` table with a ``name``."""
+        legacy = legacy_files(package)
+        if not dp_pyproject.found:
+            if not legacy:
+                # No Python package here: a C++ project, or use --package-dir.
+                return None
+            return (
+                f"This project is configured by {listing(legacy)} only; there is no "
+                "`pyproject.toml`. Move the metadata (name, description, "
+                "dependencies, entry points...) into a PEP 621 `[project]` table of "
+                "a new `pyproject.toml`, next to a build system:\n\n"
+                f"{BUILD_SYSTEM_EXAMPLE}\n\n"
+                "then delete what `setup.py` no longer needs. The template's "
+                "`pyproject.toml` is a worked example. The other packaging rules "
+                "are skipped until this passes."
+            )
+        if dp_pyproject.error:
+            return (
+                f"{dp_pyproject.error} The packaging and license rules that read "
+                "it are skipped until it parses."
+            )
+        data = mapping(dp_pyproject.data)
+        if not isinstance(data.get("project"), dict):
+            if "build-system" not in data and not legacy:
+                return None  # pyproject.toml only configures tools
+            where = f" (the metadata is in {listing(legacy)})" if legacy else ""
+            return (
+                f"`pyproject.toml` has no `[project]` table{where}. Declare the "
+                "metadata there, as PEP 621 standardises it: `name`, "
+                "`description`, `readme`, `license`, `requires-python`, "
+                '`dependencies`, and `dynamic = ["version"]`.'
+            )
+        name = project(dp_pyproject).get("name")
+        if not isinstance(name, str) or not name.strip():
+            return '`[project]` has no `name`: add the distribution name, `name = "my-package"`.'
+        return True
+
+
+class DP202(Rule):
+    """The license is an SPDX license expression string (PEP 639)."""
+
+    requires = frozenset({"DP201"})
+
+    @classmethod
+    def check(cls, dp_pyproject: Document) -> bool | str | None:
+        """Require ``license = "<SPDX expression>"``."""
+        meta = project(dp_pyproject)
+        value = meta.get("license")
+        if value is None:
+            if "license" in sequence(meta.get("dynamic")):
+                return None  # the backend fills it in; nothing to read here
+            return (
+                "`[project]` declares no `license`. Add the SPDX expression of the "
+                'license, e.g. `license = "LGPL-3.0-or-later"`, and '
+                '`license-files = ["LICENSE"]`.'
+            )
+        if isinstance(value, dict):
+            form = "file" if "file" in value else "text"
+            return (
+                f"`license = {{{form} = ...}}` is the legacy table form, which PEP "
+                "639 deprecates: tools cannot read a license from it. Write the SPDX "
+                'expression instead, e.g. `license = "LGPL-3.0-or-later"`, list the '
+                'file in `license-files = ["LICENSE"]`, delete any `License ::` '
+                "classifiers, and require `setuptools>=77.0.3` to build."
+            )
+        if not isinstance(value, str) or not value.strip():
+            return (
+                '`license` must be an SPDX expression string, e.g. `license = "MIT"`.'
+            )
+        for spdx in lic.spdx_ids(value):
+            if spdx.lower() in NOT_SPDX:
+                return (
+                    f'`license = "{value}"`: `{spdx}` is not an SPDX identifier. '
+                    f"Write e.g. `{NOT_SPDX[spdx.lower()]}` (see https://spdx.org/licenses/)."
+                )
+            if lic.is_deprecated(spdx):
+                return (
+                    f'`license = "{value}"`: `{spdx}` is a deprecated SPDX identifier. '
+                    f"Write `{lic.canonical_id(spdx)}`, or the `-only`/`-or-later` "
+                    "form you mean."
+                )
+        return True
+
+
+class DP203(Rule):
+    """license-files lists the license files, so they ship in the sdist and wheel (PEP 639)."""
+
+    requires = frozenset({"DP101", "DP201"})
+
+    @classmethod
+    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str:
+        """Check that ``license-files`` covers every top-level license file."""
+        value = project(dp_pyproject).get("license-files")
+        names = lic.license_files(package)
+        if value is None:
+            quoted = ", ".join(f'"{name}"' for name in names)
+            return (
+                "`[project]` has no `license-files`, so whether the license text "
+                "ships in the sdist and wheel depends on the build backend's "
+                f"defaults. Add `license-files = [{quoted}]`."
+            )
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return (
+                "`license-files` must be a list of glob patterns (PEP 639), e.g. "
+                '`license-files = ["LICENSE"]`; the `{paths = ...}` and '
+                "`{globs = ...}` tables of the PEP 639 drafts are not accepted."
+            )
+        uncovered = [
+            name
+            for name in names
+            if not any(fnmatch.fnmatchcase(name, p) for p in value)
+        ]
+        if uncovered:
+            return (
+                f"`license-files = {json.dumps(value)}` does not match "
+                f"{listing(uncovered)}, so that text is left out of the sdist and "
+                "wheel. Add it to the list."
+            )
+        return True
+
+
+class DP204(Rule):
+    """The build backend understands PEP 639 license metadata."""
+
+    requires = frozenset({"DP202"})
+
+    @classmethod
+    def check(cls, dp_pyproject: Document) -> bool | str | None:
+        """Compare the backend's lower bound with its first PEP 639 release."""
+        build_system = table(dp_pyproject.data, "build-system")
+        if not build_system:
+            return (
+                "`pyproject.toml` has no `[build-system]` table, so pip falls back "
+                'to an old setuptools that rejects `license = "..."`. Add:\n\n'
+                f"{BUILD_SYSTEM_EXAMPLE}"
+            )
+        requirements = build_requirements(dp_pyproject)
+        backend = build_system.get("build-backend")
+        provider = BACKENDS.get(backend) if isinstance(backend, str) else None
+        problems = []
+        if provider and provider not in requirements:
+            problems.append(
+                f'`build-backend = "{backend}"` but `requires` does not list '
+                f"`{provider}>={_version(PEP639_MINIMUM[provider])}`"
+            )
+        for name, minimum in PEP639_MINIMUM.items():
+            if name not in requirements:
+                continue
+            lower = requirements[name].lower
+            if lower is None or lower < minimum:
+                have = f"`>={_version(lower)}`" if lower else "no lower bound"
+                problems.append(
+                    f"`{name}` has {have}, but only {name} {_version(minimum)} and "
+                    'later accept `license = "..."` and `license-files`: require '
+                    f"`{name}>={_version(minimum)}`"
+                )
+        if problems:
+            return "In `[build-system] requires`: " + "; ".join(problems) + "."
+        if not provider and not requirements.keys() & PEP639_MINIMUM.keys():
+            return None  # a backend this checker does not know
+        return True
+
+
+class DP205(Rule):
+    """The version comes from git tags, through setuptools-scm."""
+
+    requires = frozenset({"DP201"})
+
+    @classmethod
+    def check(cls, dp_pyproject: Document) -> bool | str:
+        """Look for a dynamic version that setuptools-scm (or its skbuild plugin) fills."""
+        meta = project(dp_pyproject)
+        requirements = build_requirements(dp_pyproject)
+        how = (
+            "Let the git tag name the release instead: delete `version`, add "
+            '`dynamic = ["version"]`, add `setuptools-scm>=8` to `[build-system] '
+            "requires` and an `[tool.setuptools_scm]` table (with scikit-build-core, "
+            f'set `[tool.scikit-build] metadata.version.provider = "{SKBUILD_SCM_PROVIDER}"`).'
+        )
+        if "version" in meta:
+            return (
+                f'`[project]` has a static `version = "{meta["version"]}"`, which '
+                f"must be bumped by hand and drifts from the release tags. {how}"
+            )
+        if "version" not in sequence(meta.get("dynamic")):
+            return f'`[project]` has neither a `version` nor `dynamic = ["version"]`. {how}'
+        provider = table(
+            dp_pyproject.data, "tool", "scikit-build", "metadata", "version"
+        ).get("provider")
+        tools = table(dp_pyproject.data, "tool")
+        scm = requirements.get(SCM)
+        if provider == SKBUILD_SCM_PROVIDER or "setuptools_scm" in tools:
+            if scm is None:
+                return (
+                    "setuptools-scm is configured but not in `[build-system] requires`, "
+                    "so the build cannot import it: add `setuptools-scm>=8`."
+                )
+            return True
+        if scm is not None and "simple" in scm.extras:
+            return True  # setuptools-scm[simple] needs no [tool.setuptools_scm]
+        if scm is not None:
+            return (
+                "`setuptools-scm` is a build requirement, but nothing switches it "
+                "on: add an (even empty) `[tool.setuptools_scm]` table to "
+                "`pyproject.toml`."
+            )
+        other = sorted(
+            requirements.keys() & {"hatch-vcs", "versioningit", "pdm-backend"}
+        )
+        used = f" (this project uses {listing(other)})" if other else ""
+        return f"`version` is dynamic, but not computed by setuptools-scm{used}. {how}"
+
+
+class DP206(Rule):
+    """git archive tarballs carry the version: .git_archival.txt with export-subst."""
+
+    requires = frozenset({"DP205"})
+
+    @classmethod
+    def check(cls, package: Traversable) -> bool | str:
+        """Check ``.git_archival.txt`` and its ``export-subst`` attribute."""
+        archival_fix = (
+            "Create `.git_archival.txt` with:\n\n```text\n"
+            "node: $Format:%H$\nnode-date: $Format:%cI$\n"
+            "describe-name: $Format:%(describe:tags=true,match=*[0-9]*)$\n```"
+        )
+        try:
+            archival = read_text(package, ".git_archival.txt")
+        except ValueError:
+            return (
+                "There is no readable `.git_archival.txt`, so a tarball from `git "
+                'archive` (GitHub\'s "Download ZIP", Zenodo, conda-forge recipes) '
+                f"cannot tell setuptools-scm its version. {archival_fix}\n\n"
+                "and mark it in `.gitattributes`: `.git_archival.txt  export-subst`."
+            )
+        if "$Format:%H$" not in archival or not re.search(
+            r"^(describe-name|ref-names):\s*\$Format:", archival, re.MULTILINE
+        ):
+            return (
+                "`.git_archival.txt` lacks the `node` and `describe-name` "
+                f"placeholders setuptools-scm reads. {archival_fix}"
+            )
+        try:
+            attributes = read_text(package, ".gitattributes")
+        except ValueError:
+            attributes = ""
+        for line in attributes.splitlines():
+            fields = line.split()
+            if (
+                len(fields) > 1
+                and fields[0].lstrip("/").removeprefix("**/") == ".git_archival.txt"
+                and "export-subst" in fields[1:]
+            ):
+                return True
+        return (
+            "`.gitattributes` does not mark `.git_archival.txt` for substitution, "
+            "so `git archive` leaves its `$Format:...$` placeholders unexpanded. "
+            "Add the line `.git_archival.txt  export-subst` to `.gitattributes`."
+        )
+
+
+class DP207(Rule):
+    """requires-python states the oldest supported Python."""
+
+    requires = frozenset({"DP201"})
+
+    @classmethod
+    def check(cls, dp_pyproject: Document) -> bool | str:
+        """Read a lower bound on Python 3 from ``requires-python``."""
+        value = project(dp_pyproject).get("requires-python")
+        if not isinstance(value, str) or not value.strip():
+            return (
+                "`[project]` has no `requires-python`, so pip installs the package "
+                "on Pythons it was never tested on. Add the oldest supported "
+                'version, e.g. `requires-python = ">=3.10"`.'
+            )
+        if oldest_python(value) is None:
+            return (
+                f"`requires-python = {value!r}` sets no lower bound on Python 3 "
+                'that tools can read. Write it as `">=3.10"` (your oldest version).'
+            ).replace("'", '"')
+        return True

@@ -1,0 +1,814 @@
+"""Tests of the DeepModeling standard checker (hooks/deepmodeling_template/checks).
+
+The rendered_release projects come from a snapshot of the template's working tree,
+committed and tagged with the template's own release (``template_release`` in
+``includes/project.jinja``), so their ``_commit`` is that release, as it is for
+a real user, and DP702 can pass.  Rendering from the untagged work tree would
+record a bare commit hash, which DP702 rightly reports as "not a release".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("repo_review", reason="repo-review needs Python 3.11")
+
+from copier import run_copy
+from repo_review.fixtures import apply_fixtures, compute_fixtures
+from repo_review.processor import CollectionReturn, process
+
+from deepmodeling_template import checks, freshness
+from deepmodeling_template.checks import cli
+from deepmodeling_template.checks.fixtures import pyproject as tolerant_pyproject
+
+ROOT = Path(__file__).resolve().parents[1]
+FAMILY = "deepmodeling"
+RULE_IDS = [rule.__name__ for rule in checks.RULES]
+GUARD_MESSAGE = "This is a bug in the checker"
+TEMPLATE_RELEASE = re.search(
+    r'set template_release = "(v[^"]+)"',
+    (ROOT / "includes" / "project.jinja").read_text(encoding="utf-8"),
+)[1]
+
+BASE_ANSWERS = {
+    "project_name": "Demo Project",
+    "maintainer_name": "Ada Lovelace",
+    "maintainer_email": "ada@example.org",
+}
+ANSWER_SETS = {
+    "default": BASE_ANSWERS,
+    "cli-mit": {
+        **BASE_ANSWERS,
+        "cli": True,
+        "license": "MIT",
+        "github_owner": "example-lab",
+        "gitee_mirror": False,
+    },
+}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Ada Lovelace",
+    "GIT_AUTHOR_EMAIL": "ada@example.org",
+    "GIT_COMMITTER_NAME": "Ada Lovelace",
+    "GIT_COMMITTER_EMAIL": "ada@example.org",
+}
+HOOK_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+
+
+# --- rendering ---------------------------------------------------------------
+
+
+def git(cwd, *args):
+    env = {k: v for k, v in os.environ.items() if k not in HOOK_GIT_VARIABLES}
+    subprocess.run(
+        ["git", *args], cwd=cwd, env={**env, **GIT_ENV}, check=True, capture_output=True
+    )
+
+
+def commit_all(path):
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "--no-verify", "-m", "chore: snapshot")
+
+
+@pytest.fixture(scope="session")
+def template_snapshot(tmp_path_factory):
+    """The template's working tree, committed and tagged as its newest release."""
+    snapshot = tmp_path_factory.mktemp("template") / "deepmodeling-template"
+    shutil.copytree(
+        ROOT,
+        snapshot,
+        ignore=shutil.ignore_patterns(
+            ".git", ".*_cache", "__pycache__", "*.egg-info", ".venv", "build", "dist"
+        ),
+    )
+    commit_all(snapshot)
+    git(snapshot, "tag", TEMPLATE_RELEASE)
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def rendered_release(tmp_path_factory, template_snapshot):
+    """Render an answer set once per session (a git repository); returns a getter."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            project = tmp_path_factory.mktemp(name) / "demo-project"
+            with pytest.MonkeyPatch.context() as patch:
+                for variable in HOOK_GIT_VARIABLES:
+                    patch.delenv(variable, raising=False)
+                run_copy(
+                    str(template_snapshot),
+                    project,
+                    data=ANSWER_SETS[name],
+                    defaults=True,
+                    vcs_ref="HEAD",
+                    unsafe=False,
+                    quiet=True,
+                )
+            commit_all(project)
+            cache[name] = project
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture
+def project(rendered_release, tmp_path):
+    """A private copy of the default render, free to break."""
+    copy = tmp_path / "demo-project"
+    shutil.copytree(
+        rendered_release("default"), copy, ignore=shutil.ignore_patterns(".git")
+    )
+    return copy
+
+
+@pytest.fixture(autouse=True)
+def _newest_release_from_pinned_rev(monkeypatch):
+    """Take the newest release from the project's pinned rev, not the installed version.
+
+    The installed checker is a development version here; pinning this keeps
+    the tests independent of how the repository is installed.
+    """
+    monkeypatch.setattr(freshness, "own_version", lambda: None)
+
+
+# --- running the checker -------------------------------------------------------
+
+
+def ours(group):
+    return [
+        ep
+        for ep in entry_points(group=group)
+        if ep.value.startswith("deepmodeling_template.")
+    ]
+
+
+def review(path):
+    """Run this plugin alone through repo-review's API; results by rule ID.
+
+    Other installed plugins are left out on purpose: their fixtures may raise
+    on the broken files some tests write.
+    """
+    registered = {ep.name: ep.load() for ep in ours("repo_review.fixtures")}
+    # repo-review's own `pyproject` fixture raises on invalid TOML; use the
+    # checker's tolerant one, as dp-standard does.
+    fixtures = compute_fixtures(
+        path, path, {"pyproject": tolerant_pyproject, **registered}
+    )
+    collected = CollectionReturn(
+        fixtures,
+        {
+            name: check
+            for ep in ours("repo_review.checks")
+            for name, check in apply_fixtures(fixtures, ep.load()).items()
+        },
+        {
+            name: family
+            for ep in ours("repo_review.families")
+            for name, family in apply_fixtures(fixtures, ep.load()).items()
+        },
+    )
+    _, results = process(path, collected=collected)
+    return {result.name: result for result in results}
+
+
+def failed(results):
+    return {name for name, result in results.items() if result.result is False}
+
+
+def assert_no_crash(results):
+    crashed = {n: r.err_msg for n, r in results.items() if GUARD_MESSAGE in r.err_msg}
+    assert not crashed
+
+
+def script(name):
+    path = Path(sys.executable).with_name(name)
+    found = str(path) if path.is_file() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e .")
+    return found
+
+
+# --- registration ----------------------------------------------------------------
+
+
+def test_entry_points_are_registered():
+    assert [ep.name for ep in ours("repo_review.checks")] == ["deepmodeling"]
+    assert [ep.name for ep in ours("repo_review.families")] == ["deepmodeling"]
+    fixtures = {ep.name for ep in ours("repo_review.fixtures")}
+    # `pyproject` is repo-review's own fixture; registering it again would race.
+    assert fixtures == set(cli.FIXTURES) - {"pyproject"}
+
+
+def test_rule_ids_are_unique_and_in_their_families():
+    assert len(RULE_IDS) == len(set(RULE_IDS))
+    assert 25 <= len(RULE_IDS) <= 35
+    for name in RULE_IDS:
+        assert re.fullmatch(r"DP[1-7]\d\d", name)
+
+
+def test_requirements_name_existing_rules():
+    for rule in checks.RULES:
+        assert rule.requires <= set(RULE_IDS), rule.__name__
+
+
+def test_published_hook_runs_the_family():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [hook for hook in hooks if hook["id"] == "check-deepmodeling-standard"]
+    assert hook["entry"] == "dp-standard"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    assert hook["always_run"] is True
+    assert Path(script("dp-standard")).name == "dp-standard"
+
+
+# --- STANDARD.md ---------------------------------------------------------------
+
+
+def github_anchor(heading):
+    """The anchor GitHub gives a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def standard_sections():
+    text = (ROOT / "STANDARD.md").read_text(encoding="utf-8")
+    parts = re.split(r"^### (.+)$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_standard_has_one_section_per_rule_with_its_anchor():
+    sections = standard_sections()
+    assert list(sections) == RULE_IDS
+    for rule in checks.RULES:
+        anchor = rule.url.rpartition("#")[2]
+        assert anchor == github_anchor(rule.__name__) == rule.__name__.lower()
+        assert rule.url.startswith(checks.STANDARD_URL)
+
+
+@pytest.mark.parametrize("rule", checks.RULES, ids=RULE_IDS)
+def test_standard_section_states_why_and_where(rule):
+    body = standard_sections()[rule.__name__]
+    statement = re.search(r"^\*\*(.+)\*\*$", body, re.MULTILINE)
+    assert statement, "a bold one-line statement"
+    plain = lambda text: re.sub(r"[`*]", "", text).strip()  # noqa: E731
+    assert plain(statement[1]) == plain(rule.__doc__)
+    for label in ("Why:", "Checked:", "Implemented by:"):
+        assert label in body
+    implemented = body.split("Implemented by:")[1]
+    paths = re.findall(r"`((?:template|includes)/[^`]*)`", implemented)
+    assert paths
+    for path in paths:
+        assert (ROOT / path).exists(), f"{rule.__name__}: {path} does not exist"
+
+
+# --- rendered projects pass ------------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", list(ANSWER_SETS))
+def test_rendered_project_passes_every_rule(rendered_release, answers):
+    results = review(rendered_release(answers))
+    assert set(results) == set(RULE_IDS)
+    problems = {
+        n: r.err_msg or "skipped" for n, r in results.items() if r.result is not True
+    }
+    assert not problems
+
+
+def test_every_installed_plugin_runs_next_to_the_family(rendered_release):
+    families, results = process(rendered_release("default"))
+    assert FAMILY in families
+    ours_results = [result for result in results if result.family == FAMILY]
+    assert [result.name for result in ours_results] == RULE_IDS
+    assert all(result.result is True for result in ours_results)
+
+
+def test_repo_review_command_prints_the_family(rendered_release):
+    result = subprocess.run(
+        [script("repo-review"), str(rendered_release("cli-mit")), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # The exit code also reflects other installed plugins (sp-repo-review...).
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout)
+    assert report["families"][FAMILY]["name"] == "DeepModeling"
+    ours_results = {k: v for k, v in report["checks"].items() if v["family"] == FAMILY}
+    assert sorted(ours_results) == RULE_IDS
+    assert all(check["result"] is True for check in ours_results.values())
+
+
+def test_flat_layout_and_doc_folder_pass(project):
+    package = project / "src" / "demo_project"
+    package.rename(project / "demo_project")
+    (project / "src").rmdir()
+    (project / "docs").rename(project / "doc")
+    rtd = project / ".readthedocs.yaml"
+    rtd.write_text(rtd.read_text().replace("docs/conf.py", "doc/conf.py"))
+    results = review(project)
+    assert not failed(results)
+
+
+def use_scikit_build_core(project, floor):
+    """Switch the render to scikit-build-core and its setuptools-scm plugin."""
+    path = project / "pyproject.toml"
+    lines = path.read_text().splitlines(keepends=True)
+    start = lines.index("[tool.setuptools_scm]\n")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].startswith("[")),
+        len(lines),
+    )
+    del lines[start:end]
+    text = "".join(lines)
+    text = text.replace('"setuptools>=77.0.3"', f'"scikit-build-core>={floor}"')
+    text = text.replace('"setuptools.build_meta"', '"scikit_build_core.build"')
+    provider = "scikit_build_core.metadata.setuptools_scm"
+    path.write_text(
+        f'{text}\n[tool.scikit-build]\nmetadata.version.provider = "{provider}"\n'
+    )
+
+
+def test_scikit_build_core_with_the_setuptools_scm_plugin_passes(project):
+    use_scikit_build_core(project, "0.11")
+    assert not failed(review(project))
+
+
+def test_scikit_build_core_before_pep_639_fails(project):
+    use_scikit_build_core(project, "0.10")
+    results = review(project)
+    assert failed(results) == {"DP204"}
+    assert "only scikit-build-core 0.11 and later" in results["DP204"].err_msg
+
+
+# --- one mutation per rule ---------------------------------------------------------
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}: update the mutation"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit_yaml(path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def remove_repos(config, fragment):
+    config["repos"] = [repo for repo in config["repos"] if fragment not in repo["repo"]]
+
+
+def remove_hook(config, hook_id):
+    for repo in config["repos"]:
+        repo["hooks"] = [hook for hook in repo["hooks"] if hook["id"] != hook_id]
+
+
+def without_conflict_guard(config):
+    remove_hook(config, "check-copier-conflicts")
+    for repo in config["repos"]:
+        for hook in repo["hooks"]:
+            if hook["id"] == "check-merge-conflict":
+                hook.pop("args", None)
+
+
+def publish_steps(workflow):
+    for job in workflow["jobs"].values():
+        for step in job.get("steps", []):
+            if str(step.get("uses", "")).startswith("pypa/gh-action-pypi-publish"):
+                yield step
+
+
+def publish_with_twine(workflow):
+    for job in workflow["jobs"].values():
+        job["steps"] = [
+            {"run": "twine upload dist/*"}
+            if str(step.get("uses", "")).startswith("pypa/gh-action-pypi-publish")
+            else step
+            for step in job.get("steps", [])
+        ]
+
+
+def publish_with_token(workflow):
+    for step in publish_steps(workflow):
+        step["with"] = {"password": "${{ secrets.PYPI_API_TOKEN }}"}
+
+
+def one_python_only(workflow):
+    for job in workflow["jobs"].values():
+        matrix = job.get("strategy", {}).get("matrix", {})
+        if "python-version" in matrix:
+            matrix["python-version"] = ["3.12"]
+
+
+MIT_TEXT = (ROOT / "includes" / "licenses" / "MIT.txt").read_text(encoding="utf-8")
+
+MUTATIONS = {
+    "DP101": (lambda p: (p / "LICENSE").unlink(), "no `LICENSE` file"),
+    "DP102": (
+        lambda p: (p / "LICENSE").write_text(MIT_TEXT),
+        "holds the `MIT` text",
+    ),
+    "DP103": (
+        lambda p: edit(
+            p / "CITATION.cff", "license: LGPL-3.0-or-later", "license: MIT"
+        ),
+        "`CITATION.cff` says `license: MIT`",
+    ),
+    "DP104": (
+        lambda p: edit(
+            p / "pyproject.toml",
+            "classifiers = [\n",
+            'classifiers = [\n  "License :: OSI Approved :: GNU Lesser General Public'
+            ' License v3 or later (LGPLv3+)",\n',
+        ),
+        "PEP 639 forbids license classifiers",
+    ),
+    "DP201": (
+        lambda p: (
+            (p / "pyproject.toml").unlink(),
+            (p / "setup.py").write_text("from setuptools import setup\nsetup()\n"),
+        ),
+        "configured by `setup.py` only",
+    ),
+    "DP202": (
+        lambda p: edit(
+            p / "pyproject.toml",
+            'license = "LGPL-3.0-or-later"',
+            'license = {text = "LGPL-3.0-or-later"}',
+        ),
+        "legacy table form",
+    ),
+    "DP203": (
+        lambda p: edit(p / "pyproject.toml", 'license-files = ["LICENSE"]\n', ""),
+        'Add `license-files = ["LICENSE"]`',
+    ),
+    "DP204": (
+        lambda p: edit(
+            p / "pyproject.toml", '"setuptools>=77.0.3"', '"setuptools>=61"'
+        ),
+        "`setuptools` has `>=61`",
+    ),
+    "DP205": (
+        lambda p: edit(
+            p / "pyproject.toml", 'dynamic = ["version"]', 'version = "0.1.0"'
+        ),
+        'static `version = "0.1.0"`',
+    ),
+    "DP206": (
+        lambda p: (p / ".gitattributes").unlink(),
+        "does not mark `.git_archival.txt` for substitution",
+    ),
+    "DP207": (
+        lambda p: edit(p / "pyproject.toml", 'requires-python = ">=3.10"\n', ""),
+        "no `requires-python`",
+    ),
+    "DP301": (
+        lambda p: (p / ".pre-commit-config.yaml").unlink(),
+        "no `.pre-commit-config.yaml`",
+    ),
+    "DP302": (
+        lambda p: edit_yaml(
+            p / ".pre-commit-config.yaml",
+            lambda c: remove_repos(c, "pre-commit/pre-commit-hooks"),
+        ),
+        "does not use `https://github.com/pre-commit/pre-commit-hooks`",
+    ),
+    "DP303": (
+        lambda p: edit_yaml(
+            p / ".pre-commit-config.yaml", lambda c: remove_repos(c, "ruff-pre-commit")
+        ),
+        "`ruff-check`, `ruff-format` do not run",
+    ),
+    "DP304": (
+        lambda p: edit_yaml(p / ".pre-commit-config.yaml", without_conflict_guard),
+        "`check-merge-conflict` only looks for conflict markers while git is merging",
+    ),
+    "DP305": (
+        lambda p: edit_yaml(p / ".pre-commit-config.yaml", lambda c: c.pop("ci")),
+        "has no `ci:` block",
+    ),
+    "DP401": (
+        lambda p: edit_yaml(p / ".github/workflows/tests.yml", one_python_only),
+        "The test jobs run on 3.12, but the project supports 3.10 and 3.",
+    ),
+    "DP402": (
+        lambda p: edit_yaml(p / ".github/workflows/release.yml", publish_with_twine),
+        "uploads with `twine upload` instead",
+    ),
+    "DP403": (
+        lambda p: edit_yaml(p / ".github/workflows/release.yml", publish_with_token),
+        "passes an API token as `password:`",
+    ),
+    "DP404": (
+        lambda p: edit_yaml(
+            p / ".github/workflows/tests.yml", lambda w: w.pop("permissions")
+        ),
+        "`.github/workflows/tests.yml` has no top-level `permissions:`",
+    ),
+    "DP405": (
+        lambda p: (p / ".github/dependabot.yml").unlink(),
+        "no `.github/dependabot.yml`",
+    ),
+    "DP501": (
+        lambda p: (p / "docs/conf.py").unlink(),
+        "points at `docs/conf.py`, which does not exist",
+    ),
+    "DP502": (
+        lambda p: edit(p / "docs/conf.py", '    "deepmodeling_sphinx",\n', ""),
+        "does not load `deepmodeling_sphinx`",
+    ),
+    "DP503": (
+        lambda p: (p / ".readthedocs.yaml").unlink(),
+        "no `.readthedocs.yaml`",
+    ),
+    "DP601": (
+        lambda p: (
+            (p / "CONTRIBUTING.md").unlink(),
+            (p / "docs/contributing.md").unlink(),
+        ),
+        "no contributing guide",
+    ),
+    "DP602": (lambda p: (p / "CODE_OF_CONDUCT.md").unlink(), "no code of conduct"),
+    "DP603": (lambda p: (p / "SECURITY.md").unlink(), "no security policy"),
+    "DP604": (
+        lambda p: [
+            form.unlink()
+            for form in (p / ".github/ISSUE_TEMPLATE").glob("*.yml")
+            if form.name != "config.yml"
+        ],
+        "no YAML issue forms",
+    ),
+    "DP605": (lambda p: (p / "CITATION.cff").unlink(), "no `CITATION.cff`"),
+    "DP606": (
+        lambda p: (p / "README.md").write_text(
+            "".join(
+                line
+                for line in (p / "README.md").read_text().splitlines(keepends=True)
+                if "github.com/deepmodeling/community" not in line
+            )
+        ),
+        "does not say that the project belongs to the DeepModeling community",
+    ),
+    "DP701": (
+        lambda p: (p / ".copier-answers.yml").unlink(),
+        "no `.copier-answers.yml`",
+    ),
+    "DP702": (
+        lambda p: edit(
+            p / ".copier-answers.yml", f"_commit: {TEMPLATE_RELEASE}", "_commit: v0.0.1"
+        ),
+        f"newest deepmodeling-template release is {TEMPLATE_RELEASE}",
+    ),
+    "DP703": (
+        lambda p: edit_yaml(
+            p / ".pre-commit-config.yaml",
+            lambda c: remove_hook(c, "check-template-version"),
+        ),
+        "does not run `check-template-version`",
+    ),
+}
+
+
+def test_every_rule_has_a_mutation():
+    assert sorted(MUTATIONS) == RULE_IDS
+
+
+@pytest.mark.parametrize("rule", sorted(MUTATIONS))
+def test_breaking_one_rule_fails_only_that_rule(project, rule):
+    mutate, message = MUTATIONS[rule]
+    mutate(project)
+    results = review(project)
+    assert failed(results) == {rule}, {n: results[n].err_msg for n in failed(results)}
+    result = results[rule]
+    assert message in result.err_msg
+    assert result.url.endswith(f"STANDARD.md#{rule.lower()}")
+    assert GUARD_MESSAGE not in result.err_msg
+
+
+# --- malformed files -------------------------------------------------------------
+
+
+MALFORMED = {
+    "pyproject": (
+        "pyproject.toml",
+        '[project\nname = "x"\n',
+        "DP201",
+        "is not valid TOML",
+    ),
+    "workflow": (
+        ".github/workflows/tests.yml",
+        "jobs: [\n  {a: 1\n",
+        "DP404",
+        "`.github/workflows/tests.yml` is not valid YAML",
+    ),
+    "pre-commit": (
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: [\n",
+        "DP301",
+        "`.pre-commit-config.yaml` is not valid YAML",
+    ),
+    "answers": (
+        ".copier-answers.yml",
+        "_commit: [v0.1.0\n",
+        "DP701",
+        "not valid YAML, fix or restore it",
+    ),
+    "dependabot": (
+        ".github/dependabot.yml",
+        "updates: {\n",
+        "DP405",
+        "is not valid YAML",
+    ),
+    "citation": (
+        "CITATION.cff",
+        "title: 'x\n",
+        "DP605",
+        "`CITATION.cff` is not valid YAML",
+    ),
+    "readthedocs": (".readthedocs.yaml", "version: [2\n", "DP503", "is not valid YAML"),
+    "issue form": (
+        ".github/ISSUE_TEMPLATE/bug_report.yml",
+        "name: [\n",
+        "DP604",
+        "bug_report.yml` is not valid YAML",
+    ),
+    "sphinx conf": ("docs/conf.py", "extensions = [\n", "DP502", "is not valid Python"),
+    "license encoding": ("LICENSE", b"\xff\xfe\x00binary", "DP101", "unreadable"),
+    "readme encoding": ("README.md", b"\xff\xfe\x00binary", "DP606", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_file_fails_with_a_clear_message(project, case):
+    path, content, rule, message = MALFORMED[case]
+    target = project / path
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content)
+    results = review(project)
+    assert_no_crash(results)
+    assert results[rule].result is False
+    assert message in results[rule].err_msg
+    if not isinstance(content, bytes):
+        assert "line" in results[rule].err_msg
+
+
+def test_broken_pyproject_skips_what_depends_on_it(project):
+    (project / "pyproject.toml").write_text("[project\n")
+    results = review(project)
+    assert failed(results) == {"DP201"}
+    for name in ("DP102", "DP104", "DP202", "DP205", "DP401", "DP402", "DP403"):
+        assert results[name].result is None
+
+
+def test_broken_pyproject_via_the_dp_standard_command(project):
+    (project / "pyproject.toml").write_text("[project\n")
+    result = subprocess.run(
+        [script("dp-standard"), str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "DP201 FAILED" in result.stdout
+    assert "`pyproject.toml` is not valid TOML" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_workflow_is_named_in_the_ci_rules(project):
+    (project / ".github/workflows/tests.yml").write_text("jobs: [\n")
+    results = review(project)
+    assert failed(results) == {"DP401", "DP404"}
+    assert "tests.yml` is not valid YAML" in results["DP401"].err_msg
+
+
+def test_unexpected_shapes_never_crash(project):
+    (project / "pyproject.toml").write_text(
+        'project = "x"\nbuild-system = 3\n[tool]\nsetuptools_scm = 1\n'
+    )
+    (project / ".pre-commit-config.yaml").write_text("repos: {a: 1}\nci: [1]\n")
+    (project / ".github/workflows/tests.yml").write_text(
+        "jobs: [1, 2]\npermissions: 5\n"
+    )
+    (project / ".github/workflows/release.yml").write_text("- just\n- a list\n")
+    (project / ".github/dependabot.yml").write_text("updates: 7\n")
+    (project / ".readthedocs.yaml").write_text("sphinx: [docs/conf.py]\n")
+    (project / "CITATION.cff").write_text("- not a mapping\n")
+    (project / ".copier-answers.yml").write_text("- 1\n")
+    results = review(project)
+    assert_no_crash(results)
+    assert set(results) == set(RULE_IDS)
+
+
+def test_an_unexpected_error_fails_only_its_rule(project, monkeypatch):
+    from deepmodeling_template.checks import community
+
+    def boom(*args):
+        raise RuntimeError("surprise")
+
+    monkeypatch.setattr(community, "find_document", boom)
+    results = review(project)
+    assert failed(results) == {"DP601", "DP602", "DP603"}
+    assert GUARD_MESSAGE in results["DP601"].err_msg
+    assert "RuntimeError: surprise" in results["DP601"].err_msg
+
+
+# --- other kinds of repository -------------------------------------------------------
+
+
+def test_setup_py_only_repository(tmp_path):
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\nsetup(name='x')\n"
+    )
+    (tmp_path / "LICENSE").write_text(MIT_TEXT)
+    (tmp_path / "README.md").write_text("# x\n")
+    results = review(tmp_path)
+    assert_no_crash(results)
+    assert "configured by `setup.py` only" in results["DP201"].err_msg
+    assert results["DP202"].result is None
+
+
+def test_cmake_repository_without_pyproject(tmp_path):
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.cpp").write_text("int main() { return 0; }\n")
+    (tmp_path / "LICENSE").write_text(MIT_TEXT)
+    results = review(tmp_path)
+    assert_no_crash(results)
+    assert results["DP201"].result is None
+    for name in ("DP202", "DP205", "DP401", "DP402"):
+        assert results[name].result is None
+    assert results["DP101"].result is True
+
+
+def test_empty_directory(tmp_path):
+    results = review(tmp_path)
+    assert_no_crash(results)
+    assert set(results) == set(RULE_IDS)
+
+
+# --- dp-standard -------------------------------------------------------------------
+
+
+def test_dp_standard_passes_a_rendered_project(rendered_release):
+    result = subprocess.run(
+        [script("dp-standard"), str(rendered_release("default"))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    assert f"{len(RULE_IDS)} passed, 0 failed" in result.stdout
+
+
+def test_dp_standard_fails_with_the_message(project, capsys):
+    (project / "SECURITY.md").unlink()
+    assert cli.main([str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "DP603 FAILED" in out
+    assert "no security policy" in out
+    assert "STANDARD.md#dp603" in out
+
+
+def test_dp_standard_honours_ignore_in_pyproject(project, capsys):
+    (project / "SECURITY.md").unlink()
+    edit(
+        project / "pyproject.toml",
+        "[tool.repo-review.ignore]\n",
+        '[tool.repo-review.ignore]\nDP603 = "Reported through the org policy."\n',
+    )
+    assert cli.main([str(project), "--show-all"]) == 0
+    assert "DP603 skipped" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answers", list(ANSWER_SETS))
+def test_runner_without_repo_review_agrees(rendered_release, answers, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(
+        rendered_release(answers), project, ignore=shutil.ignore_patterns(".git")
+    )
+    (project / "LICENSE").unlink()
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml")
+        .read_text()
+        .replace('"setuptools>=77.0.3"', '"setuptools"')
+    )
+    with_repo_review = cli.run(project)
+    without = cli.run_without_repo_review(project)
+    assert [(o.name, o.result, o.message) for o in without] == [
+        (o.name, o.result, o.message) for o in with_repo_review
+    ]
+    assert {o.name for o in without if o.result is False} == {"DP101", "DP204"}
