@@ -66,7 +66,7 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
 
 
 def template_release() -> str:
-    """The release the template declares, from ``includes/project.jinja``."""
+    """Return the release the template declares in ``includes/project.jinja``."""
     text = (ROOT / "includes" / "project.jinja").read_text(encoding="utf-8")
     found = re.search(r'set template_release = "(v[^"]+)"', text)
     if not found:
@@ -79,7 +79,15 @@ def render_example(name: str, destination: Path) -> Path:
     answers, _ = EXAMPLES[name]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Dirty template changes")
-        run_copy(str(ROOT), destination, data=answers, defaults=True, vcs_ref="HEAD", unsafe=False, quiet=True)
+        run_copy(
+            str(ROOT),
+            destination,
+            data=answers,
+            defaults=True,
+            vcs_ref="HEAD",
+            unsafe=False,
+            quiet=True,
+        )
     answers_file = destination / ".copier-answers.yml"
     text = answers_file.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^_commit: .*$", f"_commit: {template_release()}", text)
@@ -90,22 +98,36 @@ def render_example(name: str, destination: Path) -> Path:
 
 def tree(root: Path) -> dict[str, bytes]:
     """Relative path -> content of every file under ``root``."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def diff_trees(expected: Path, actual: Path) -> str:
-    """A unified diff from ``actual`` (stored) to ``expected`` (fresh render); empty if equal."""
+    """Return the unified diff from ``actual`` (stored) to ``expected`` (fresh render), empty if equal."""
     fresh, stored = tree(expected), tree(actual)
     chunks = []
     for path in sorted(fresh.keys() | stored.keys()):
         old, new = stored.get(path), fresh.get(path)
         if old == new:
             continue
-        old_lines = old.decode("utf-8", "replace").splitlines(keepends=True) if old is not None else []
-        new_lines = new.decode("utf-8", "replace").splitlines(keepends=True) if new is not None else []
+        old_lines = (
+            old.decode("utf-8", "replace").splitlines(keepends=True)
+            if old is not None
+            else []
+        )
+        new_lines = (
+            new.decode("utf-8", "replace").splitlines(keepends=True)
+            if new is not None
+            else []
+        )
         label_old = f"a/{path}" if old is not None else "/dev/null"
         label_new = f"b/{path}" if new is not None else "/dev/null"
-        chunks.append("".join(difflib.unified_diff(old_lines, new_lines, label_old, label_new)))
+        chunks.append(
+            "".join(difflib.unified_diff(old_lines, new_lines, label_old, label_new))
+        )
     return "".join(chunks)
 
 
@@ -127,7 +149,14 @@ def examples_readme() -> str:
         "",
     ]
     for name, (answers, shows) in EXAMPLES.items():
-        lines += [f"## [`{name}/`]({name}/)", "", shows, "", "Answers given (the rest are defaults):", ""]
+        lines += [
+            f"## [`{name}/`]({name}/)",
+            "",
+            shows,
+            "",
+            "Answers given (the rest are defaults):",
+            "",
+        ]
         lines += [f"- `{key}`: `{value!r}`" for key, value in answers.items()]
         lines.append("")
     return "\n".join(lines)
@@ -145,14 +174,19 @@ def main() -> int:
             stored = EXAMPLES_DIR / name
             if args.check:
                 if difference := diff_trees(fresh, stored):
-                    drift.append(f"examples/{name} differs from a fresh render:\n{difference}")
+                    drift.append(
+                        f"examples/{name} differs from a fresh render:\n{difference}"
+                    )
                 continue
             shutil.rmtree(stored, ignore_errors=True)
             shutil.copytree(fresh, stored)
             print(f"regenerated examples/{name}")
     readme = EXAMPLES_DIR / "README.md"
     if args.check:
-        if not readme.exists() or readme.read_text(encoding="utf-8") != examples_readme():
+        if (
+            not readme.exists()
+            or readme.read_text(encoding="utf-8") != examples_readme()
+        ):
             drift.append("examples/README.md is stale")
     else:
         readme.write_text(examples_readme(), encoding="utf-8")

@@ -8,6 +8,7 @@ gates run are installed once, from PyPI, at the versions the generated
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,8 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
     "custom": CUSTOM_ANSWERS,
 }
 
+# Set when the tests run inside a git hook; they would point git at this repository.
+HOOK_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Lovelace",
     "GIT_AUTHOR_EMAIL": "ada@example.org",
@@ -73,7 +76,11 @@ def run(
     result = subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
-        env={**os.environ, **GIT_ENV, **(env or {})},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in HOOK_GIT_VARIABLES},
+            **GIT_ENV,
+            **(env or {}),
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -95,10 +102,45 @@ def git_commit_all(project: Path, message: str = "chore: generate project") -> N
     run(["git", "commit", "-q", "--no-verify", "-m", message], project)
 
 
-def render(destination: Path, answers: Mapping[str, Any], **kwargs: Any) -> Path:
-    """Render the working tree of the template, as ``copier copy --defaults`` would."""
+def copy_template(destination: Path) -> Path:
+    """Copy what Copier reads of this repository (not its tests or examples) to ``destination``."""
+    destination.mkdir(parents=True)
+    shutil.copy2(ROOT / "copier.yml", destination / "copier.yml")
+    for folder in ("includes", "template"):
+        shutil.copytree(ROOT / folder, destination / folder)
+    return destination
+
+
+def tag_release(repo: Path, version: str) -> None:
+    """Make ``repo`` (a template copy) release ``version``, as CONTRIBUTING.md describes."""
+    project = repo / "includes" / "project.jinja"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        re.sub(r'template_release = "v[^"]+"', f'template_release = "{version}"', text),
+        encoding="utf-8",
+    )
+    git_commit_all(repo, f"release {version}")
+    run(["git", "tag", version], repo)
+
+
+@pytest.fixture(scope="session")
+def released_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The working tree as a template repository tagged with the release it declares.
+
+    Projects rendered from it record that release as ``_commit``, as users'
+    projects do, instead of the hash of an untagged commit.
+    """
+    repo = copy_template(tmp_path_factory.mktemp("released") / "deepmodeling-template")
+    tag_release(repo, regenerate.template_release())
+    return repo
+
+
+def render(
+    destination: Path, answers: Mapping[str, Any], template: Path = ROOT, **kwargs: Any
+) -> Path:
+    """Render the template (the working tree by default), as ``copier copy --defaults`` would."""
     run_copy(
-        str(ROOT),
+        str(template),
         destination,
         data=dict(answers),
         defaults=True,
@@ -118,14 +160,20 @@ def committed_copy(source: Path, destination: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """Render an answer set once per session; returns the project directory."""
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, released_template: Path
+) -> Callable[..., Path]:
+    """Render an answer set once per session, committed; returns the project directory."""
     cache: dict[str, Path] = {}
 
     def get(**answers: Any) -> Path:
         key = yaml.safe_dump(answers, sort_keys=True)
         if key not in cache:
-            project = render(tmp_path_factory.mktemp("project") / "project", answers)
+            project = render(
+                tmp_path_factory.mktemp("project") / "project",
+                answers,
+                released_template,
+            )
             git_commit_all(project)
             cache[key] = project
         return cache[key]

@@ -1,16 +1,13 @@
 """Tests of the DeepModeling standard checker (hooks/deepmodeling_template/checks).
 
-The rendered_release projects come from a snapshot of the template's working tree,
-committed and tagged with the template's own release (``template_release`` in
-``includes/project.jinja``), so their ``_commit`` is that release, as it is for
-a real user, and DP702 can pass.  Rendering from the untagged work tree would
-record a bare commit hash, which DP702 rightly reports as "not a release".
+Rendered projects come from conftest's ``rendered`` fixture: the working tree
+tagged with its declared release, so their ``_commit`` is that release, as it is
+for a real user, and DP702 can pass.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,104 +20,36 @@ import yaml
 
 pytest.importorskip("repo_review", reason="repo-review needs Python 3.11")
 
-from copier import run_copy
 from repo_review.fixtures import apply_fixtures, compute_fixtures
 from repo_review.processor import CollectionReturn, process
 
+from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, regenerate
 from deepmodeling_template import checks, freshness
 from deepmodeling_template.checks import cli
 from deepmodeling_template.checks.fixtures import pyproject as tolerant_pyproject
 
-ROOT = Path(__file__).resolve().parents[1]
 FAMILY = "deepmodeling"
 RULE_IDS = [rule.__name__ for rule in checks.RULES]
 GUARD_MESSAGE = "This is a bug in the checker"
-TEMPLATE_RELEASE = re.search(
-    r'set template_release = "(v[^"]+)"',
-    (ROOT / "includes" / "project.jinja").read_text(encoding="utf-8"),
-)[1]
+TEMPLATE_RELEASE = regenerate.template_release()
 
-BASE_ANSWERS = {
-    "project_name": "Demo Project",
-    "maintainer_name": "Ada Lovelace",
-    "maintainer_email": "ada@example.org",
-}
-ANSWER_SETS = {
-    "default": BASE_ANSWERS,
+# Rendered from the template tagged with its release, as users' projects are.
+CHECKED_SETS = {
+    "default": ANSWER_SETS["python"],
     "cli-mit": {
-        **BASE_ANSWERS,
+        **REQUIRED_ANSWERS,
         "cli": True,
         "license": "MIT",
         "github_owner": "example-lab",
         "gitee_mirror": False,
     },
 }
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Ada Lovelace",
-    "GIT_AUTHOR_EMAIL": "ada@example.org",
-    "GIT_COMMITTER_NAME": "Ada Lovelace",
-    "GIT_COMMITTER_EMAIL": "ada@example.org",
-}
-HOOK_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
-
-
-# --- rendering ---------------------------------------------------------------
-
-
-def git(cwd, *args):
-    env = {k: v for k, v in os.environ.items() if k not in HOOK_GIT_VARIABLES}
-    subprocess.run(
-        ["git", *args], cwd=cwd, env={**env, **GIT_ENV}, check=True, capture_output=True
-    )
-
-
-def commit_all(path):
-    git(path, "init", "-q", "-b", "main")
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "--no-verify", "-m", "chore: snapshot")
 
 
 @pytest.fixture(scope="session")
-def template_snapshot(tmp_path_factory):
-    """The template's working tree, committed and tagged as its newest release."""
-    snapshot = tmp_path_factory.mktemp("template") / "deepmodeling-template"
-    shutil.copytree(
-        ROOT,
-        snapshot,
-        ignore=shutil.ignore_patterns(
-            ".git", ".*_cache", "__pycache__", "*.egg-info", ".venv", "build", "dist"
-        ),
-    )
-    commit_all(snapshot)
-    git(snapshot, "tag", TEMPLATE_RELEASE)
-    return snapshot
-
-
-@pytest.fixture(scope="session")
-def rendered_release(tmp_path_factory, template_snapshot):
-    """Render an answer set once per session (a git repository); returns a getter."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            project = tmp_path_factory.mktemp(name) / "demo-project"
-            with pytest.MonkeyPatch.context() as patch:
-                for variable in HOOK_GIT_VARIABLES:
-                    patch.delenv(variable, raising=False)
-                run_copy(
-                    str(template_snapshot),
-                    project,
-                    data=ANSWER_SETS[name],
-                    defaults=True,
-                    vcs_ref="HEAD",
-                    unsafe=False,
-                    quiet=True,
-                )
-            commit_all(project)
-            cache[name] = project
-        return cache[name]
-
-    return get
+def rendered_release(rendered):
+    """Render a checked answer set once per session (committed); returns a getter."""
+    return lambda name: rendered(**CHECKED_SETS[name])
 
 
 @pytest.fixture
@@ -275,7 +204,7 @@ def test_standard_section_states_why_and_where(rule):
 # --- rendered projects pass ------------------------------------------------------
 
 
-@pytest.mark.parametrize("answers", list(ANSWER_SETS))
+@pytest.mark.parametrize("answers", list(CHECKED_SETS))
 def test_rendered_project_passes_every_rule(rendered_release, answers):
     results = review(rendered_release(answers))
     assert set(results) == set(RULE_IDS)
@@ -794,7 +723,7 @@ def test_dp_standard_honours_ignore_in_pyproject(project, capsys):
     assert "DP603 skipped" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answers", list(ANSWER_SETS))
+@pytest.mark.parametrize("answers", list(CHECKED_SETS))
 def test_runner_without_repo_review_agrees(rendered_release, answers, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(

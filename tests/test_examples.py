@@ -19,9 +19,13 @@ def test_example_matches_a_fresh_render(tmp_path, name):
 def test_examples_readme_lists_every_example():
     readme = (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
     assert readme == regenerate.examples_readme()
-    stored = sorted(p.name for p in (ROOT / "examples").iterdir() if p.is_dir() and not p.name.startswith("_"))
+    stored = sorted(
+        p.name
+        for p in (ROOT / "examples").iterdir()
+        if p.is_dir() and not p.name.startswith("_")
+    )
     assert stored == sorted(regenerate.EXAMPLES)
-    for name, (answers, shows) in regenerate.EXAMPLES.items():
+    for name, (_answers, shows) in regenerate.EXAMPLES.items():
         assert f"[`{name}/`]({name}/)" in readme
         assert shows in readme
 

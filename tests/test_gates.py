@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -165,6 +166,9 @@ def project(
             ],
             "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
             "sp-repo-review": [[tools / "repo-review", "--format", "json", "."]],
+            "deepmodeling-standard": [
+                [Path(sys.executable).parent / "dp-standard", "."]
+            ],
         },
     )
     dists = sorted((out / "dist").glob("*"))
@@ -271,6 +275,11 @@ def test_sp_repo_review_has_no_unexplained_failures(project):
         reason or code.rstrip("0123456789") in explained
         for code, reason in skipped.items()
     )
+
+
+def test_meets_the_deepmodeling_standard(project):
+    """Every rule of STANDARD.md, as `dp-standard` checks it."""
+    assert_passed(project, "deepmodeling-standard")
 
 
 def test_cli_entry_point_runs(project):

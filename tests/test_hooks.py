@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from deepmodeling_template import conflicts, freshness
 
 if sys.version_info >= (3, 11):

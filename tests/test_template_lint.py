@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import ROOT
 from jinja2 import Environment, nodes
+
+from conftest import ROOT
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 

@@ -9,19 +9,30 @@ then checks what was kept, what arrived and that the project is still green.
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from copier import run_copy, run_update
 
-from conftest import GIT_ENV, REQUIRED_ANSWERS, ROOT, git_commit_all, pinned_hook_revs, run
+from conftest import (
+    GIT_ENV,
+    REQUIRED_ANSWERS,
+    ROOT,
+    copy_template,
+    git_commit_all,
+    pinned_hook_revs,
+    run,
+    tag_release,
+)
 from deepmodeling_template import conflicts
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
-PROFILES = list(COPIER_YML["profile"]["choices"].values()) if "profile" in COPIER_YML else ["python"]
+PROFILES = (
+    list(COPIER_YML["profile"]["choices"].values())
+    if "profile" in COPIER_YML
+    else ["python"]
+)
 RUFF = "https://github.com/astral-sh/ruff-pre-commit"
 BUMPED_RUFF = "0.17.0"
 
@@ -35,18 +46,6 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _set_release(repo: Path, version: str) -> None:
-    project = repo / "includes" / "project.jinja"
-    text = project.read_text(encoding="utf-8")
-    project.write_text(re.sub(r'template_release = "v[^"]+"', f'template_release = "{version}"', text), encoding="utf-8")
-
-
-def _commit_and_tag(repo: Path, version: str) -> None:
-    _set_release(repo, version)
-    git_commit_all(repo, f"release {version}")
-    run(["git", "tag", version], repo)
-
-
 def synthetic_change(repo: Path) -> None:
     """A template release as they come: new hook, stricter lint, CI and docs edits, a new file."""
     template = repo / "template"
@@ -55,36 +54,44 @@ def synthetic_change(repo: Path) -> None:
         "      - id: check-json\n",
         "      - id: check-case-conflict\n      - id: check-json\n",
     )
-    _replace(template / "pyproject.toml.jinja", '  "NPY",    # NumPy-specific rules\n', '  "NPY",    # NumPy-specific rules\n  "PERF",   # Perflint\n')
+    _replace(
+        template / "pyproject.toml.jinja",
+        '  "NPY",    # NumPy-specific rules\n',
+        '  "NPY",    # NumPy-specific rules\n  "PERF",   # Perflint\n',
+    )
     _replace(
         template / ".github/workflows/tests.yml.jinja",
         "    name: Documentation\n    runs-on: ubuntu-latest\n",
         "    name: Documentation\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n",
     )
-    with (template / "CONTRIBUTING.md.jinja").open("a", encoding="utf-8") as contributing:
-        contributing.write("\n## Getting help\n\nAsk in GitHub Discussions before a large change.\n")
-    (template / ".editorconfig").write_text("root = true\n\n[*]\nend_of_line = lf\ninsert_final_newline = true\n", encoding="utf-8")
+    with (template / "CONTRIBUTING.md.jinja").open(
+        "a", encoding="utf-8"
+    ) as contributing:
+        contributing.write(
+            "\n## Getting help\n\nAsk in GitHub Discussions before a large change.\n"
+        )
+    (template / ".editorconfig").write_text(
+        "root = true\n\n[*]\nend_of_line = lf\ninsert_final_newline = true\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory) -> Path:
     """A template repository with releases v0.1.0 (this tree) and v0.2.0 (plus a change)."""
-    repo = tmp_path_factory.mktemp("template") / "deepmodeling-template"
-    repo.mkdir()
-    for name in ("copier.yml", "includes", "template"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, repo / name)
-    run(["git", "init", "-q", "-b", "main"], repo)
-    _commit_and_tag(repo, "v0.1.0")
+    repo = copy_template(tmp_path_factory.mktemp("template") / "deepmodeling-template")
+    tag_release(repo, "v0.1.0")
     synthetic_change(repo)
-    _commit_and_tag(repo, "v0.2.0")
+    tag_release(repo, "v0.2.0")
     return repo
 
 
 # --- downstream life -------------------------------------------------------------
 
 
-def render_at(template_repo: Path, destination: Path, version: str, **answers: object) -> Path:
+def render_at(
+    template_repo: Path, destination: Path, version: str, **answers: object
+) -> Path:
     run_copy(
         str(template_repo),
         destination,
@@ -104,22 +111,37 @@ def live(project: Path) -> None:
     with (project / "README.md").open("a", encoding="utf-8") as readme:
         readme.write("\n## Our group\n\nThe Demo group maintains this package.\n")
     with (package / "units.py").open("a", encoding="utf-8") as units:
-        units.write('\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n')
+        units.write(
+            '\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n'
+        )
     (project / "tests" / "test_double.py").write_text(
         "from __future__ import annotations\n\nfrom demo_project.units import double\n\n\n"
         "def test_double():\n    assert double(2.0) == 4.0\n",
         encoding="utf-8",
     )
-    _replace(project / "pyproject.toml", "dependencies = []", 'dependencies = ["packaging>=23"]')
+    _replace(
+        project / "pyproject.toml",
+        "dependencies = []",
+        'dependencies = ["packaging>=23"]',
+    )
     git_commit_all(project, "feat: double")
 
     # pre-commit.ci autoupdate
-    _replace(project / ".pre-commit-config.yaml", f"rev: v{pinned_hook_revs()[RUFF]}", f"rev: v{BUMPED_RUFF}")
+    _replace(
+        project / ".pre-commit-config.yaml",
+        f"rev: v{pinned_hook_revs()[RUFF]}",
+        f"rev: v{BUMPED_RUFF}",
+    )
     git_commit_all(project, "ci: pre-commit autoupdate")
 
     # Dependabot
     for workflow in (project / ".github" / "workflows").glob("*.yml"):
-        workflow.write_text(workflow.read_text(encoding="utf-8").replace("actions/checkout@v7", "actions/checkout@v8"), encoding="utf-8")
+        workflow.write_text(
+            workflow.read_text(encoding="utf-8").replace(
+                "actions/checkout@v7", "actions/checkout@v8"
+            ),
+            encoding="utf-8",
+        )
     git_commit_all(project, "ci: bump actions/checkout from 7 to 8")
 
     # A file the maintainers do not want
@@ -147,25 +169,47 @@ def leftovers(project: Path) -> list[str]:
 
 def assert_downstream_kept(project: Path) -> None:
     assert "## Our group" in (project / "README.md").read_text(encoding="utf-8")
-    assert "def double" in (project / "src" / "demo_project" / "units.py").read_text(encoding="utf-8")
+    assert "def double" in (project / "src" / "demo_project" / "units.py").read_text(
+        encoding="utf-8"
+    )
     assert (project / "tests" / "test_double.py").exists()
-    assert 'dependencies = ["packaging>=23"]' in (project / "pyproject.toml").read_text(encoding="utf-8")
-    assert f"rev: v{BUMPED_RUFF}" in (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert 'dependencies = ["packaging>=23"]' in (project / "pyproject.toml").read_text(
+        encoding="utf-8"
+    )
+    assert f"rev: v{BUMPED_RUFF}" in (project / ".pre-commit-config.yaml").read_text(
+        encoding="utf-8"
+    )
     for workflow in (project / ".github" / "workflows").glob("*.yml"):
-        assert "actions/checkout@v7" not in workflow.read_text(encoding="utf-8"), workflow
+        assert "actions/checkout@v7" not in workflow.read_text(encoding="utf-8"), (
+            workflow
+        )
     assert not (project / ".github" / "pull_request_template.md").exists()
 
 
 def assert_template_change_arrived(project: Path) -> None:
-    assert "check-case-conflict" in (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "check-case-conflict" in (project / ".pre-commit-config.yaml").read_text(
+        encoding="utf-8"
+    )
     assert '"PERF",' in (project / "pyproject.toml").read_text(encoding="utf-8")
-    assert "timeout-minutes: 30" in (project / ".github/workflows/tests.yml").read_text(encoding="utf-8")
-    assert "## Getting help" in (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "timeout-minutes: 30" in (project / ".github/workflows/tests.yml").read_text(
+        encoding="utf-8"
+    )
+    assert "## Getting help" in (project / "CONTRIBUTING.md").read_text(
+        encoding="utf-8"
+    )
     assert (project / ".editorconfig").exists()
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    answers = yaml.safe_load(
+        (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    )
     assert answers["_commit"] == "v0.2.0"
-    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    own = [repo for repo in config["repos"] if repo["repo"].endswith("/deepmodeling-template")]
+    config = yaml.safe_load(
+        (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    )
+    own = [
+        repo
+        for repo in config["repos"]
+        if repo["repo"].endswith("/deepmodeling-template")
+    ]
     assert [repo["rev"] for repo in own] == ["v0.2.0"]
 
 
@@ -198,7 +242,12 @@ def test_update_turning_the_cli_on(template_repo, tmp_path):
     assert (project / "src" / "demo_project" / "cli.py").exists()
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert 'demo-project = "demo_project.cli:main"' in pyproject
-    assert yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))["cli"] is True
+    assert (
+        yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))[
+            "cli"
+        ]
+        is True
+    )
 
 
 def test_bot_bump_of_the_template_hook_merges_cleanly(template_repo, tmp_path):
@@ -214,7 +263,11 @@ def test_bot_bump_of_the_template_hook_merges_cleanly(template_repo, tmp_path):
 def test_a_real_conflict_is_caught_by_the_guard(template_repo, tmp_path):
     """Copier exits 0 with markers in the file; the published hook fails on them."""
     project = render_at(template_repo, tmp_path / "project", "v0.1.0")
-    _replace(project / ".pre-commit-config.yaml", "      - id: check-json\n", "      - id: check-executables-have-shebangs\n      - id: check-json\n")
+    _replace(
+        project / ".pre-commit-config.yaml",
+        "      - id: check-json\n",
+        "      - id: check-executables-have-shebangs\n      - id: check-json\n",
+    )
     git_commit_all(project, "ci: one more hook")
     update(project, "v0.2.0")  # no exception: Copier does not report conflicts
     problems = leftovers(project)
@@ -230,11 +283,15 @@ def test_update_needs_no_trust_and_keeps_a_clean_tree(template_repo, tmp_path):
     assert ".copier-answers.yml" in status  # the update is a reviewable change...
     run(["git", "add", "-A"], project)
     run(["git", "commit", "-q", "-m", "chore: update"], project, env=GIT_ENV)
-    assert run(["git", "status", "--porcelain"], project).stdout == ""  # ...and nothing else is left
+    assert (
+        run(["git", "status", "--porcelain"], project).stdout == ""
+    )  # ...and nothing else is left
 
 
 @pytest.mark.slow
-def test_updated_project_passes_its_own_tests_and_lint(template_repo, tmp_path, make_venv):
+def test_updated_project_passes_its_own_tests_and_lint(
+    template_repo, tmp_path, make_venv
+):
     project = render_at(template_repo, tmp_path / "project", "v0.1.0")
     live(project)
     update(project, "v0.2.0")
@@ -263,7 +320,9 @@ def dpdata_like(repo: Path) -> Path:
         ".github/workflows/test.yml": "name: Python package\non: [push]\njobs: {}\n",
         ".pre-commit-config.yaml": "repos: []\n",
         "AGENTS.md": "# dpdata agents\n",
-        "LICENSE": (Path("/usr/share/common-licenses/LGPL-3")).read_text(encoding="utf-8"),
+        "LICENSE": (Path("/usr/share/common-licenses/LGPL-3")).read_text(
+            encoding="utf-8"
+        ),
     }
     for name, text in files.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -275,11 +334,20 @@ def dpdata_like(repo: Path) -> Path:
 def test_adopting_in_an_existing_repository(tmp_path):
     """The README's adoption command adds community files and answers, and changes nothing of theirs."""
     repo = dpdata_like(tmp_path / "dpdata")
-    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    before = {
+        p: p.read_bytes()
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    }
     run_copy(
         str(ROOT),
         repo,
-        data={"adopting": True, "project_name": "dpdata", "maintainer_name": "Ada Lovelace", "maintainer_email": "ada@example.org"},
+        data={
+            "adopting": True,
+            "project_name": "dpdata",
+            "maintainer_name": "Ada Lovelace",
+            "maintainer_email": "ada@example.org",
+        },
         defaults=True,
         vcs_ref="HEAD",
         unsafe=False,
@@ -289,9 +357,17 @@ def test_adopting_in_an_existing_repository(tmp_path):
     for path, content in before.items():
         assert path.read_bytes() == content, f"{path} was changed"
     status = run(["git", "status", "--porcelain"], repo).stdout.splitlines()
-    assert status and all(line.startswith("??") for line in status), status  # only new files: a reviewable diff
+    assert status and all(line.startswith("??") for line in status), (
+        status
+    )  # only new files: a reviewable diff
     added = {line[3:] for line in status}
-    assert {".copier-answers.yml", "CITATION.cff", "CODE_OF_CONDUCT.md", "SECURITY.md", ".github/dependabot.yml"} <= added
+    assert {
+        ".copier-answers.yml",
+        "CITATION.cff",
+        "CODE_OF_CONDUCT.md",
+        "SECURITY.md",
+        ".github/dependabot.yml",
+    } <= added
     assert not (repo / "src").exists() and not (repo / "docs" / "index.md").exists()
     answers = yaml.safe_load((repo / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["adopting"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import REQUIRED_ANSWERS, render
 
 BAD_ANSWERS = [
