@@ -1,4 +1,4 @@
-"""Time `copier copy` and a generated project's first green run.
+"""Time `copier copy`, a generated project's first green run, and `copier update`.
 
 Usage: python benchmarks/bench.py [--answers NAME]
 
@@ -24,7 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import ANSWER_SETS, git_commit_all, pinned_hook_revs, render  # noqa: E402
+from copier import run_update  # noqa: E402
+from test_update import synthetic_change  # noqa: E402
+
+from conftest import (  # noqa: E402
+    ANSWER_SETS,
+    copy_template,
+    git_commit_all,
+    pinned_hook_revs,
+    render,
+    tag_release,
+)
 
 
 def sh(command: Sequence[str | os.PathLike[str]], cwd: Path) -> None:
@@ -135,8 +145,29 @@ def main() -> int:
             ),
             figures,
         )
-    first_run = sum(v for k, v in figures.items() if k != "copier copy")
-    print(f"{'first green run (total)':<32} {first_run:7.2f} s")
+        first_run = sum(v for k, v in figures.items() if k != "copier copy")
+        print(f"{'first green run (total)':<32} {first_run:7.2f} s")
+
+        # An update between two releases (the synthetic change of tests/test_update.py).
+        template = copy_template(work / "template")
+        tag_release(template, "v0.1.0")
+        synthetic_change(template)
+        tag_release(template, "v0.2.0")
+        old = work / "updated"
+        render(old, ANSWER_SETS[args.answers], template, vcs_ref="v0.1.0")
+        git_commit_all(old)
+        timed(
+            "copier update v0.1.0 -> v0.2.0",
+            lambda: run_update(
+                old,
+                defaults=True,
+                overwrite=True,
+                vcs_ref="v0.2.0",
+                unsafe=False,
+                quiet=True,
+            ),
+            figures,
+        )
     return 0
 
 

@@ -136,7 +136,11 @@ def released_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def render(
-    destination: Path, answers: Mapping[str, Any], template: Path = ROOT, **kwargs: Any
+    destination: Path,
+    answers: Mapping[str, Any],
+    template: Path = ROOT,
+    vcs_ref: str = "HEAD",
+    **kwargs: Any,
 ) -> Path:
     """Render the template (the working tree by default), as ``copier copy --defaults`` would."""
     run_copy(
@@ -144,7 +148,7 @@ def render(
         destination,
         data=dict(answers),
         defaults=True,
-        vcs_ref="HEAD",
+        vcs_ref=vcs_ref,
         unsafe=False,
         quiet=True,
         **kwargs,
