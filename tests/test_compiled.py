@@ -232,8 +232,8 @@ def test_cpp_is_clang_formatted(example, make_venv):
     run([clang_format, "--dry-run", "--Werror", *sources], example)
 
 
-def test_cibuildwheel_builds_every_python_on_every_platform(example, make_venv):
-    """The cibuildwheel the release workflow uses accepts the configuration."""
+def test_cibuildwheel_builds_every_python_on_every_platform(example, built, make_venv):
+    """The release workflow's cibuildwheel reads its configuration from the sdist."""
     workflow = (example / ".github" / "workflows" / "release.yml").read_text(
         encoding="utf-8"
     )
@@ -247,7 +247,14 @@ def test_cibuildwheel_builds_every_python_on_every_platform(example, make_venv):
     oldest = int(requires.removeprefix(">=3."))
     for platform in ("linux", "macos", "windows"):
         identifiers = run(
-            [cibuildwheel, "--print-build-identifiers", "--platform", platform], example
+            [
+                cibuildwheel,
+                "--print-build-identifiers",
+                "--platform",
+                platform,
+                built.sdist,
+            ],
+            built.sdist.parent,
         ).stdout.split()
         minors = {int(re.match(r"cp3(\d+)", i).group(1)) for i in identifiers}
         assert min(minors) == oldest, (platform, identifiers)

@@ -9,6 +9,7 @@ two at a time (the CI machine has two cores).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -288,3 +289,26 @@ def test_cli_entry_point_runs(project):
     script = project.python.parent / project.answers["dist_name"]
     result = run([script, "1", "Hartree", "eV"], project.path)
     assert result.stdout == "27.21138625 eV\n"
+
+
+def test_a_copy_that_is_not_a_git_repository_builds(tools, tmp_path):
+    """Before `git init`, setuptools-scm falls back to version 0.0.0 instead of failing."""
+    project = tmp_path / "python"
+    shutil.copytree(ROOT / "examples" / "python", project)
+    run(
+        [
+            tools / "python",
+            "-m",
+            "build",
+            "--wheel",
+            "--installer",
+            "uv",
+            "-o",
+            tmp_path / "dist",
+            ".",
+        ],
+        project,
+    )
+    assert [wheel.name for wheel in (tmp_path / "dist").glob("*.whl")] == [
+        "demo_project-0.0.0-py3-none-any.whl"
+    ]

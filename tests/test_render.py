@@ -196,7 +196,9 @@ def test_release_workflow_publishes_every_build(copie, profile):
     if profile == "compiled":
         assert jobs["publish"]["needs"] == ["build", "wheels"]
         wheels = jobs["wheels"]
-        assert wheels["permissions"] == {"contents": "read"}
+        assert wheels["needs"] == "build"  # built from the sdist, no checkout
+        assert wheels["permissions"] == {}
+        assert not [s for s in wheels["steps"] if "checkout" in s.get("uses", "")]
         assert [
             s["uses"] for s in wheels["steps"] if "cibuildwheel" in s.get("uses", "")
         ] == ["pypa/cibuildwheel@v4.1"]
