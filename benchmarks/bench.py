@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from copier import run_update  # noqa: E402
-from test_update import synthetic_change  # noqa: E402
 
 from conftest import (  # noqa: E402
     ANSWER_SETS,
@@ -35,6 +34,7 @@ from conftest import (  # noqa: E402
     render,
     tag_release,
 )
+from test_update import synthetic_change  # noqa: E402
 
 
 def sh(command: Sequence[str | os.PathLike[str]], cwd: Path) -> None:

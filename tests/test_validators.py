@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import REQUIRED_ANSWERS, render
@@ -97,3 +99,21 @@ def test_defaults_pass_their_own_validators(tmp_path):
     """Everything but the three required answers comes from the defaults."""
     project = render(tmp_path / "project", REQUIRED_ANSWERS)
     assert (project / "src" / "demo_project" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("python_min", "3.9"),
+        ("python_min", "3.14"),
+        ("license", "WTFPL"),
+        ("profile", "rust"),
+        ("maturity", "gold"),
+    ],
+)
+def test_choice_outside_the_list_is_refused(tmp_path, question, answer):
+    with pytest.raises(
+        ValueError,
+        match=f"Invalid choice for '{question}': '{re.escape(answer)}' is not in",
+    ):
+        render(tmp_path / "project", {**REQUIRED_ANSWERS, question: answer})
