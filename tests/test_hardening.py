@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from copier import run_copy, run_update
+from copier import run_update
 from copier.errors import InteractiveSessionError, UnsupportedVersionError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -273,15 +273,7 @@ def released(tmp_path_factory) -> Path:
 @pytest.fixture
 def project(released, tmp_path) -> Path:
     destination = tmp_path / "project"
-    run_copy(
-        str(released),
-        destination,
-        data=REQUIRED_ANSWERS,
-        defaults=True,
-        vcs_ref="v0.1.0",
-        unsafe=False,
-        quiet=True,
-    )
+    render(destination, REQUIRED_ANSWERS, released, vcs_ref="v0.1.0")
     git_commit_all(destination)
     return destination
 
@@ -348,15 +340,7 @@ def test_copy_into_a_non_empty_directory_keeps_the_users_files(released, tmp_pat
     destination.mkdir()
     (destination / "README.md").write_text("mine\n", encoding="utf-8")
     with pytest.raises(InteractiveSessionError, match="Consider using `--overwrite`"):
-        run_copy(
-            str(released),
-            destination,
-            data=REQUIRED_ANSWERS,
-            defaults=True,
-            vcs_ref="v0.1.0",
-            unsafe=False,
-            quiet=True,
-        )
+        render(destination, REQUIRED_ANSWERS, released, vcs_ref="v0.1.0")
     assert (destination / "README.md").read_text(encoding="utf-8") == "mine\n"
 
 
@@ -374,14 +358,7 @@ def test_copier_older_than_the_minimum_is_told_to_upgrade(tmp_path):
     with pytest.raises(
         UnsupportedVersionError, match=r"requires Copier version >= 99\.0\.0"
     ):
-        run_copy(
-            str(template),
-            tmp_path / "project",
-            data=REQUIRED_ANSWERS,
-            defaults=True,
-            unsafe=False,
-            quiet=True,
-        )
+        render(tmp_path / "project", REQUIRED_ANSWERS, template)
     assert not (tmp_path / "project").exists()
     assert yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))[
         "_min_copier_version"
@@ -391,15 +368,7 @@ def test_copier_older_than_the_minimum_is_told_to_upgrade(tmp_path):
 def test_failed_copy_leaves_nothing_behind(released, tmp_path):
     destination = tmp_path / "new"
     with pytest.raises(ZeroDivisionError):
-        run_copy(
-            str(released),
-            destination,
-            data=REQUIRED_ANSWERS,
-            defaults=True,
-            vcs_ref="v0.2.0",
-            unsafe=False,
-            quiet=True,
-        )
+        render(destination, REQUIRED_ANSWERS, released, vcs_ref="v0.2.0")
     assert not destination.exists()
 
 

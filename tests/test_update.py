@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from copier import run_copy, run_update
+from copier import run_update
 
 from conftest import (
     GIT_ENV,
@@ -22,6 +22,7 @@ from conftest import (
     copy_template,
     git_commit_all,
     pinned_hook_revs,
+    render,
     run,
     tag_release,
 )
@@ -92,15 +93,7 @@ def template_repo(tmp_path_factory) -> Path:
 def render_at(
     template_repo: Path, destination: Path, version: str, **answers: object
 ) -> Path:
-    run_copy(
-        str(template_repo),
-        destination,
-        data={**REQUIRED_ANSWERS, **answers},
-        defaults=True,
-        vcs_ref=version,
-        unsafe=False,
-        quiet=True,
-    )
+    render(destination, {**REQUIRED_ANSWERS, **answers}, template_repo, vcs_ref=version)
     git_commit_all(destination, f"chore: generate from deepmodeling-template {version}")
     return destination
 
@@ -339,21 +332,13 @@ def test_adopting_in_an_existing_repository(tmp_path):
         for p in repo.rglob("*")
         if p.is_file() and ".git" not in p.parts
     }
-    run_copy(
-        str(ROOT),
-        repo,
-        data={
-            "adopting": True,
-            "project_name": "dpdata",
-            "maintainer_name": "Ada Lovelace",
-            "maintainer_email": "ada@example.org",
-        },
-        defaults=True,
-        vcs_ref="HEAD",
-        unsafe=False,
-        quiet=True,
-        skip_if_exists=["*"],
-    )
+    answers = {
+        "adopting": True,
+        "project_name": "dpdata",
+        "maintainer_name": "Ada Lovelace",
+        "maintainer_email": "ada@example.org",
+    }
+    render(repo, answers, skip_if_exists=["*"])
     for path, content in before.items():
         assert path.read_bytes() == content, f"{path} was changed"
     status = run(["git", "status", "--porcelain"], repo).stdout.splitlines()
