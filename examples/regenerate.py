@@ -97,11 +97,11 @@ def render_example(name: str, destination: Path) -> Path:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Relative path -> content of every file under ``root``."""
+    """Relative path -> content of every file under ``root``, outside ``.git``."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".git" not in p.relative_to(root).parts
     }
 
 

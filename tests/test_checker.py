@@ -52,14 +52,16 @@ def rendered_release(rendered):
     return lambda name: rendered(**CHECKED_SETS[name])
 
 
+def private_copy(source, destination):
+    """A copy of a render, without its git history, free to break."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".git"))
+    return destination
+
+
 @pytest.fixture
 def project(rendered_release, tmp_path):
     """A private copy of the default render, free to break."""
-    copy = tmp_path / "demo-project"
-    shutil.copytree(
-        rendered_release("default"), copy, ignore=shutil.ignore_patterns(".git")
-    )
-    return copy
+    return private_copy(rendered_release("default"), tmp_path / "demo-project")
 
 
 @pytest.fixture(autouse=True)
@@ -725,10 +727,7 @@ def test_dp_standard_honours_ignore_in_pyproject(project, capsys):
 
 @pytest.mark.parametrize("answers", list(CHECKED_SETS))
 def test_runner_without_repo_review_agrees(rendered_release, answers, tmp_path):
-    project = tmp_path / "p"
-    shutil.copytree(
-        rendered_release(answers), project, ignore=shutil.ignore_patterns(".git")
-    )
+    project = private_copy(rendered_release(answers), tmp_path / "p")
     (project / "LICENSE").unlink()
     (project / "pyproject.toml").write_text(
         (project / "pyproject.toml")

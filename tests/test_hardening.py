@@ -22,6 +22,7 @@ from conftest import (
     ROOT,
     copy_template,
     git_commit_all,
+    regenerate,
     render,
     run,
     tag_release,
@@ -278,17 +279,9 @@ def project(released, tmp_path) -> Path:
     return destination
 
 
-def _snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(project)): p.read_bytes()
-        for p in project.rglob("*")
-        if p.is_file() and ".git" not in p.parts
-    }
-
-
 def test_update_on_a_dirty_tree_is_refused_untouched(project):
     (project / "README.md").write_text("work in progress\n", encoding="utf-8")
-    before = _snapshot(project)
+    before = regenerate.tree(project)
     with pytest.raises(
         Exception,
         match=re.escape(
@@ -303,16 +296,16 @@ def test_update_on_a_dirty_tree_is_refused_untouched(project):
             unsafe=False,
             quiet=True,
         )
-    assert _snapshot(project) == before
+    assert regenerate.tree(project) == before
 
 
 def test_update_without_answers_file_fails_and_the_hook_says_why(project):
     (project / ".copier-answers.yml").unlink()
     git_commit_all(project, "lost the answers")
-    before = _snapshot(project)
+    before = regenerate.tree(project)
     with pytest.raises(Exception, match="Template not found"):
         run_update(project, defaults=True, overwrite=True, unsafe=False, quiet=True)
-    assert _snapshot(project) == before
+    assert regenerate.tree(project) == before
     # Copier's message is terse; the template-version hook in every project explains.
     hook = Path(sys.executable).parent / "check-template-version"
     result = run([hook, "--newest", "v0.1.0"], project, check=False)
@@ -329,10 +322,10 @@ def test_update_from_a_version_that_no_longer_exists(project):
         encoding="utf-8",
     )
     git_commit_all(project, "answers from a deleted tag")
-    before = _snapshot(project)
+    before = regenerate.tree(project)
     with pytest.raises(ValueError, match=re.escape("Unknown revision: 'v0.0.9'")):
         run_update(project, defaults=True, overwrite=True, unsafe=False, quiet=True)
-    assert _snapshot(project) == before
+    assert regenerate.tree(project) == before
 
 
 def test_copy_into_a_non_empty_directory_keeps_the_users_files(released, tmp_path):
@@ -374,7 +367,7 @@ def test_failed_copy_leaves_nothing_behind(released, tmp_path):
 
 def test_failed_update_loses_nothing(project):
     """Copier updates only a clean, committed tree: a failure midway is undone by git."""
-    before = _snapshot(project)
+    before = regenerate.tree(project)
     with pytest.raises(ZeroDivisionError):
         run_update(
             project,
@@ -388,7 +381,7 @@ def test_failed_update_loses_nothing(project):
     # Copier may have written some files before failing; the README's recovery:
     run(["git", "checkout", "--", "."], project)
     run(["git", "clean", "-fdq"], project)
-    after = _snapshot(project)
+    after = regenerate.tree(project)
     assert sorted(after) == sorted(before)
     assert [name for name in before if after[name] != before[name]] == []
     assert run(["git", "rev-parse", "HEAD"], project).stdout == head

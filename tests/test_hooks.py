@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import git_commit_all
 from deepmodeling_template import conflicts, freshness
 
 if sys.version_info >= (3, 11):
@@ -52,14 +53,6 @@ def plain_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def git(*args):
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        check=True,
-        capture_output=True,
-    )
-
-
 def installed_script(name):
     """Find a console script of this package, or skip when it is not installed."""
     beside = Path(sys.executable).with_name(name)
@@ -81,8 +74,7 @@ def test_clean_tree_passes_silently(repo, capsys):
     (repo / "a.py").write_text("x = 1\n")
     (repo / "docs").mkdir()
     (repo / "docs" / "b.rst").write_text("Title\n=====\n\ntext\n")
-    git("add", "-A")
-    git("commit", "-qm", "init")
+    git_commit_all(repo, "init")
     assert check_conflicts(capsys) == (0, "")
 
 
@@ -154,8 +146,7 @@ def test_ignored_rej_file_passes(repo, capsys):
 
 def test_deleted_tracked_rej_file_passes(repo, capsys):
     (repo / "old.rej").write_text("hunk\n")
-    git("add", "-A")
-    git("commit", "-qm", "oops")
+    git_commit_all(repo, "oops")
     (repo / "old.rej").unlink()
     assert check_conflicts(capsys) == (0, "")
 
