@@ -104,7 +104,7 @@ def git_commit_all(project: Path, message: str = "chore: generate project") -> N
 
 def copy_template(destination: Path) -> Path:
     """Copy what Copier reads of this repository (not its tests or examples) to ``destination``."""
-    destination.mkdir(parents=True)
+    destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "copier.yml", destination / "copier.yml")
     for folder in ("includes", "template"):
         shutil.copytree(ROOT / folder, destination / folder)
@@ -121,6 +121,13 @@ def tag_release(repo: Path, version: str) -> None:
     )
     git_commit_all(repo, f"release {version}")
     run(["git", "tag", version], repo)
+
+
+def released_commits() -> dict[str, str]:
+    """Tag -> commit of this repository's releases, newest first."""
+    lines = (ROOT / "tests" / "releases.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split() for line in lines if line and not line.startswith("#")]
+    return {tag: commit for tag, commit in pairs}
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,34 @@
 """Static checks of the template itself.
 
 Every literal that a Jinja condition compares an answer with must be one of that
-question's choices: a typo would silently make a branch dead.
+question's choices: a typo would silently make a branch dead. Every variable the
+template reads must be a question or one of Copier's own: Copier renders an
+unknown name as an empty string instead of failing.
 """
 
 from __future__ import annotations
 
 import pytest
 import yaml
-from jinja2 import Environment, nodes
+from jinja2 import Environment, meta, nodes
 
 from conftest import ROOT
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+QUESTIONS = {name for name in COPIER_YML if not name.startswith("_")}
+# What Copier puts in the rendering context besides the answers.
+COPIER_VARIABLES = {
+    "_copier_answers",
+    "_copier_conf",
+    "_copier_operation",
+    "_copier_phase",
+    "_copier_python",
+    "_folder_name",
+}
+# The same environment as Copier's: its filters and the `do` statement.
+JINJA = Environment(
+    extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension", "jinja2.ext.do"]
+)
 
 
 def _choices(spec: dict) -> set[object]:
@@ -50,7 +66,7 @@ def jinja_sources() -> list[tuple[str, str]]:
 
 def compared_literals(source: str) -> list[tuple[str, object]]:
     """(variable, literal) for every `var == lit`, `var != lit` and `var in [lits]`."""
-    tree = Environment(extensions=["jinja2.ext.do"]).parse(source)
+    tree = JINJA.parse(source)
     found = []
     for compare in tree.find_all(nodes.Compare):
         operands = [compare.expr] + [op.expr for op in compare.ops]
@@ -94,3 +110,31 @@ def test_lint_catches_a_typo():
     assert ("license", "LGPL-3.0") in compared_literals(
         '{% if license == "LGPL-3.0" %}x{% endif %}'
     )
+
+
+def unknown_variables(source: str) -> set[str]:
+    """Names read but neither answered nor Copier's.
+
+    A name only tested with ``is defined`` is a retired answer read from an older
+    answers file (see "Renaming or removing a question" in CONTRIBUTING.md).
+    """
+    tree = JINJA.parse(source)
+    bridged = {
+        test.node.name
+        for test in tree.find_all(nodes.Test)
+        if test.name == "defined" and isinstance(test.node, nodes.Name)
+    }
+    read = meta.find_undeclared_variables(tree)
+    return read - QUESTIONS - COPIER_VARIABLES - bridged
+
+
+@pytest.mark.parametrize(("where", "source"), SOURCES, ids=[w for w, _ in SOURCES])
+def test_every_variable_is_a_question(where, source):
+    assert unknown_variables(source) == set(), f"{where} reads unknown variables"
+
+
+def test_lint_catches_an_unknown_variable():
+    assert unknown_variables("{{ projetc_name }} {{ project_name }}") == {
+        "projetc_name"
+    }
+    assert unknown_variables("{{ old if old is defined else cli }}") == set()

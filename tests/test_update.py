@@ -1,16 +1,23 @@
 """`copier update` adopts a new template release and never loses a maintainer's work.
 
-Template versions are built in a temporary git repository: ``v0.1.0`` is the
-working tree, ``v0.2.0`` adds a scripted template change. Each scenario renders
-at ``v0.1.0``, commits, lives a scripted "downstream life" (edits, a new
-dependency, pre-commit.ci and Dependabot bumps, a deleted file), updates, and
-then checks what was kept, what arrived and that the project is still green.
+Template versions are built in temporary git repositories: a scripted change
+on top of the working tree (``v0.1.0`` -> ``v0.2.0``), and this repository's
+newest release, taken from its own history (``tests/releases.txt``), followed
+by the working tree. Each scenario renders at the older version, commits, lives
+a scripted "downstream life" (edits, a new dependency, pre-commit.ci and
+Dependabot bumps, a deleted file), updates, and then checks what was kept, what
+arrived and that the project is still green.
 """
 
 from __future__ import annotations
 
+import difflib
+import io
 import os
+import shutil
+import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +32,7 @@ from conftest import (
     git_commit_all,
     pinned_hook_revs,
     regenerate,
+    released_commits,
     render,
     run,
     tag_release,
@@ -90,6 +98,64 @@ def template_repo(tmp_path_factory) -> Path:
     return repo
 
 
+def next_version(tag: str) -> str:
+    major, minor, patch = tag.removeprefix("v").split(".")
+    return f"v{major}.{minor}.{int(patch) + 1}"
+
+
+def export_commit(commit: str, destination: Path) -> None:
+    """Write what Copier reads of this repository at ``commit`` into ``destination``."""
+    if run(
+        ["git", "cat-file", "-e", f"{commit}^{{commit}}"], ROOT, check=False
+    ).returncode:
+        if (
+            run(["git", "rev-parse", "--is-shallow-repository"], ROOT).stdout.strip()
+            == "true"
+        ):
+            pytest.skip(f"a shallow clone lacks the release commit {commit}")
+        pytest.fail(
+            f"tests/releases.txt names {commit}, which is not in this repository"
+        )
+    archive = subprocess.run(
+        [
+            "git",
+            "archive",
+            "--format=tar",
+            commit,
+            "copier.yml",
+            "includes",
+            "template",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, **safe)
+
+
+@pytest.fixture(scope="module")
+def released_repo(tmp_path_factory) -> tuple[Path, str, str]:
+    """This repository's newest release, then the working tree as the next one.
+
+    Returns the template repository, the released tag and the next tag.
+    """
+    released, commit = next(iter(released_commits().items()))
+    upcoming = next_version(released)
+    repo = tmp_path_factory.mktemp("released-history") / "deepmodeling-template"
+    repo.mkdir()
+    export_commit(commit, repo)
+    git_commit_all(repo, f"release {released}")
+    run(["git", "tag", released], repo)
+    for folder in ("includes", "template"):
+        shutil.rmtree(repo / folder)
+    (repo / "copier.yml").unlink()
+    copy_template(repo)
+    tag_release(repo, upcoming)
+    return repo, released, upcoming
+
+
 # --- downstream life -------------------------------------------------------------
 
 
@@ -101,25 +167,27 @@ def render_at(
     return destination
 
 
+README_SECTION = "\n## Our group\n\nThe Demo group maintains this package.\n"
+DOUBLE = '\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n'
+DEPENDENCIES = ("dependencies = []", 'dependencies = ["packaging>=23"]')
+CHECKOUT = ("actions/checkout@v7", "actions/checkout@v8")
+NEW_TEST = "tests/test_double.py"
+DELETED = ".github/pull_request_template.md"
+
+
 def live(project: Path) -> None:
     """Weeks of maintainers' and bots' commits."""
     package = project / "src" / "demo_project"
     with (project / "README.md").open("a", encoding="utf-8") as readme:
-        readme.write("\n## Our group\n\nThe Demo group maintains this package.\n")
+        readme.write(README_SECTION)
     with (package / "units.py").open("a", encoding="utf-8") as units:
-        units.write(
-            '\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n'
-        )
-    (project / "tests" / "test_double.py").write_text(
+        units.write(DOUBLE)
+    (project / NEW_TEST).write_text(
         "from __future__ import annotations\n\nfrom demo_project.units import double\n\n\n"
         "def test_double():\n    assert double(2.0) == 4.0\n",
         encoding="utf-8",
     )
-    _replace(
-        project / "pyproject.toml",
-        "dependencies = []",
-        'dependencies = ["packaging>=23"]',
-    )
+    _replace(project / "pyproject.toml", *DEPENDENCIES)
     git_commit_all(project, "feat: double")
 
     # pre-commit.ci autoupdate
@@ -133,16 +201,23 @@ def live(project: Path) -> None:
     # Dependabot
     for workflow in (project / ".github" / "workflows").glob("*.yml"):
         workflow.write_text(
-            workflow.read_text(encoding="utf-8").replace(
-                "actions/checkout@v7", "actions/checkout@v8"
-            ),
-            encoding="utf-8",
+            workflow.read_text(encoding="utf-8").replace(*CHECKOUT), encoding="utf-8"
         )
     git_commit_all(project, "ci: bump actions/checkout from 7 to 8")
 
     # A file the maintainers do not want
-    (project / ".github" / "pull_request_template.md").unlink()
+    (project / DELETED).unlink()
     git_commit_all(project, "chore: no pull request template")
+
+
+def without_life(relative: str, text: str) -> str:
+    """``text`` of a lived-in project's file with what :func:`live` did taken out."""
+    text = text.replace(README_SECTION, "").replace(DOUBLE, "")
+    text = text.replace(DEPENDENCIES[1], DEPENDENCIES[0])
+    text = text.replace(f"rev: v{BUMPED_RUFF}", f"rev: v{pinned_hook_revs()[RUFF]}")
+    if relative.startswith(".github/workflows/"):
+        text = text.replace(CHECKOUT[1], CHECKOUT[0])
+    return text
 
 
 def update(project: Path, version: str, **answers: object) -> None:
@@ -209,6 +284,38 @@ def assert_template_change_arrived(project: Path) -> None:
     assert [repo["rev"] for repo in own] == ["v0.2.0"]
 
 
+def assert_fresh_render_plus_life(
+    project: Path, repo: Path, version: str, **answers: object
+) -> None:
+    """The updated project is the new release's own render, plus the downstream life.
+
+    So every template change arrived, and nothing else changed.
+    """
+    fresh = render(
+        project.parent / "fresh", {**REQUIRED_ANSWERS, **answers}, repo, vcs_ref=version
+    )
+    updated = {
+        relative: without_life(relative, content.decode("utf-8"))
+        for relative, content in regenerate.tree(project).items()
+        if relative != NEW_TEST
+    }
+    expected = {
+        relative: content.decode("utf-8")
+        for relative, content in regenerate.tree(fresh).items()
+        if relative != DELETED
+    }
+    assert sorted(updated) == sorted(expected)
+    for name, text in expected.items():
+        assert updated[name] == text, "".join(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                updated[name].splitlines(keepends=True),
+                f"fresh/{name}",
+                f"updated/{name}",
+            )
+        )
+
+
 def assert_clean(project: Path) -> None:
     assert leftovers(project) == []
     assert not list(project.rglob("*.rej"))
@@ -226,6 +333,19 @@ def test_update_after_downstream_life_is_clean(template_repo, tmp_path, profile)
     assert_clean(project)
     assert_downstream_kept(project)
     assert_template_change_arrived(project)
+    assert_fresh_render_plus_life(project, template_repo, "v0.2.0", **extra)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_update_from_the_previous_release_is_clean(released_repo, tmp_path, profile):
+    """From this repository's newest release, as users' projects update."""
+    repo, released, upcoming = released_repo
+    project = render_at(repo, tmp_path / "project", released, profile=profile)
+    live(project)
+    update(project, upcoming)
+    assert_clean(project)
+    assert_downstream_kept(project)
+    assert_fresh_render_plus_life(project, repo, upcoming, profile=profile)
 
 
 def test_update_turning_the_cli_on(template_repo, tmp_path):
@@ -285,17 +405,97 @@ def test_update_needs_no_trust_and_keeps_a_clean_tree(template_repo, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("source", ["synthetic", "previous release"])
 def test_updated_project_passes_its_own_tests_and_lint(
-    template_repo, tmp_path, make_venv
+    request, source, tmp_path, make_venv
 ):
-    project = render_at(template_repo, tmp_path / "project", "v0.1.0")
+    if source == "synthetic":
+        repo, old, new = request.getfixturevalue("template_repo"), "v0.1.0", "v0.2.0"
+    else:
+        repo, old, new = request.getfixturevalue("released_repo")
+    project = render_at(repo, tmp_path / "project", old)
     live(project)
-    update(project, "v0.2.0")
-    git_commit_all(project, "chore: update from deepmodeling-template v0.2.0")
+    update(project, new)
+    git_commit_all(project, f"chore: update from deepmodeling-template {new}")
     venv = make_venv(["-e", f"{project}[test]", f"ruff=={BUMPED_RUFF}"], name="updated")
     run([venv / "python", "-m", "pytest", "-p", "no:cacheprovider"], project)
     run([venv / "ruff", "check", "--no-cache", "."], project)
     run([venv / "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+# --- renamed and removed questions ---------------------------------------------------
+
+MIRROR_WORKFLOW = "template/.github/workflows/{name}mirror_gitee.yml{{% endif %}}.jinja"
+BOT_WORKFLOW = (
+    "template/.github/workflows/{% if update_bot %}template-update.yml{% endif %}.jinja"
+)
+
+
+def retire_questions(repo: Path) -> None:
+    """A release that renames `gitee_mirror` and removes `update_bot`, as CONTRIBUTING.md says."""
+    copier_yml = repo / "copier.yml"
+    _replace(copier_yml, "gitee_mirror:\n", "mirror_to_gitee:\n")
+    _replace(
+        copier_yml,
+        "  default: \"{{ github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+        '  default: "{{ gitee_mirror if gitee_mirror is defined'
+        " else github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+    )
+    text = copier_yml.read_text(encoding="utf-8")
+    start = text.index("update_bot:\n")
+    copier_yml.write_text(
+        text[:start] + text[text.index("\n\n", start) + 2 :], encoding="utf-8"
+    )
+    (repo / MIRROR_WORKFLOW.format(name="{% if gitee_mirror %}")).rename(
+        repo / MIRROR_WORKFLOW.format(name="{% if mirror_to_gitee %}")
+    )
+    bot = repo / BOT_WORKFLOW
+    _replace(
+        bot, "--data update_bot=false", "--skip .github/workflows/template-update.yml"
+    )
+    bot.rename(bot.with_name("template-update.yml.jinja"))
+
+
+@pytest.fixture(scope="module")
+def retiring_repo(tmp_path_factory) -> Path:
+    """Releases v0.1.0 (this tree) and v0.2.0 (one question renamed, one removed)."""
+    repo = copy_template(tmp_path_factory.mktemp("retiring") / "deepmodeling-template")
+    tag_release(repo, "v0.1.0")
+    retire_questions(repo)
+    tag_release(repo, "v0.2.0")
+    return repo
+
+
+def test_a_renamed_question_keeps_its_answer_without_trust(retiring_repo, tmp_path):
+    """The new name's default reads the old answer: no migration script, no --trust."""
+    project = render_at(
+        retiring_repo, tmp_path / "project", "v0.1.0", gitee_mirror=False
+    )
+    update(project, "v0.2.0")  # unsafe=False: raises if the update needed trust
+    assert_clean(project)
+    answers = yaml.safe_load(
+        (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    )
+    assert answers["mirror_to_gitee"] is False  # the default for deepmodeling is True
+    assert "gitee_mirror" not in answers
+    assert not (project / ".github" / "workflows" / "mirror_gitee.yml").exists()
+
+
+def test_a_removed_question_leaves_the_answers_file(retiring_repo, tmp_path):
+    project = render_at(retiring_repo, tmp_path / "project", "v0.1.0")
+    workflow = project / ".github" / "workflows" / "template-update.yml"
+    with workflow.open("a", encoding="utf-8") as edited:
+        edited.write("# Reviewed by the Demo group.\n")
+    git_commit_all(project, "ci: note the review")
+    update(project, "v0.2.0")
+    assert_clean(project)
+    answers = yaml.safe_load(
+        (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    )
+    assert "update_bot" not in answers
+    text = workflow.read_text(encoding="utf-8")
+    assert "# Reviewed by the Demo group." in text
+    assert "--skip .github/workflows/template-update.yml" in text
 
 
 # --- adopting the template in an existing repository ---------------------------------
