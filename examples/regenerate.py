@@ -56,7 +56,8 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
             "gitee_mirror": True,
             "update_bot": True,
         },
-        "Every optional feature on: command line, Gitee mirror, update bot; MIT license.",
+        "Every optional feature on: the command line, plus the Gitee mirror and update bot "
+        "(on by default for the deepmodeling owner); MIT license, an incubating project.",
     ),
     "compiled": (
         {**_COMMON, "profile": "compiled"},

@@ -154,13 +154,13 @@ def test_any_text_lands_exactly_in_every_format(
         "project"
     ]
     assert pyproject["description"] == description
-    assert pyproject["authors"][0]["name"] == person
+    assert pyproject["authors"][-1]["name"] == person  # after DeepModeling
 
     citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
     assert (
         citation["title"],
         citation["abstract"],
-        citation["authors"][0]["name"],
+        citation["authors"][-1]["name"],
     ) == (name, description, person)
 
     conf = _python_strings((project / "docs" / "conf.py").read_text(encoding="utf-8"))

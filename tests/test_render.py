@@ -123,9 +123,10 @@ def test_python_range(copie, python_min):
 @pytest.mark.parametrize("maturity", COPIER_YML["maturity"]["choices"].values())
 def test_community_stamp(copie, maturity):
     readme = read(copy(copie, maturity=maturity), "README.md")
+    article = "an" if maturity == "incubating" else "a"
     assert (
         "has joined the [DeepModeling community](https://github.com/deepmodeling/community)"
-        f" as a **{maturity.capitalize()}** project." in readme
+        f" as {article} **{maturity.capitalize()}** project." in readme
     )
 
 
@@ -185,6 +186,13 @@ def test_release_workflow_publishes_every_build(copie, profile):
     release = yaml.safe_load(read(project, ".github/workflows/release.yml"))
     jobs = release["jobs"]
     assert release["permissions"] == {}
+    # Builds on every pull request and push; publishes only from a release tag.
+    assert {"pull_request", "push"} <= set(release[True])
+    assert release[True]["push"]["tags"] == ["v*"]
+    assert jobs["publish"]["if"] == (
+        "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
+    )
+    assert [name for name, job in jobs.items() if "if" in job] == ["publish"]
     assert jobs["publish"]["permissions"] == {"id-token": "write"}
     for name, job in jobs.items():
         for step in job["steps"]:
@@ -239,13 +247,13 @@ def test_structured_files_parse_and_hold_answers(rendered, answer_set):
     name = answers["project_name"]
     description = answers.get("description", COPIER_YML["description"]["default"])
     assert pyproject["description"] == citation["abstract"] == description
-    assert pyproject["authors"] == [
+    community = answers.get("github_owner", "deepmodeling") == "deepmodeling"
+    authors = [{"name": "DeepModeling"}] if community else []
+    authors.append(
         {"name": answers["maintainer_name"], "email": answers["maintainer_email"]}
-    ]
+    )
+    assert pyproject["authors"] == citation["authors"] == authors
     assert citation["title"] == name
-    assert citation["authors"] == [
-        {"name": answers["maintainer_name"], "email": answers["maintainer_email"]}
-    ]
     conf = {
         node.targets[0].id: ast.literal_eval(node.value)
         for node in ast.parse(read(project, "docs/conf.py")).body

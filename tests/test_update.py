@@ -568,7 +568,9 @@ exit 0
 """
 
 
-def _run_bot(project: Path, bin_dir: Path, env: dict[str, str]) -> dict[str, str]:
+def _run_bot(
+    project: Path, env: dict[str, str], token: str = "dummy"
+) -> dict[str, str]:
     """Run the bot job's `run:` steps as GitHub would (bash -eo pipefail), honouring their `if:`."""
     workflow = yaml.safe_load(
         (project / ".github/workflows/template-update.yml").read_text(encoding="utf-8")
@@ -591,7 +593,7 @@ def _run_bot(project: Path, bin_dir: Path, env: dict[str, str]) -> dict[str, str
                 **env,
                 **job["env"],
                 "GITHUB_OUTPUT": str(outputs_file),
-                "GH_TOKEN": "dummy",
+                "GH_TOKEN": token,
             },
         )
         outputs.update(
@@ -601,8 +603,10 @@ def _run_bot(project: Path, bin_dir: Path, env: dict[str, str]) -> dict[str, str
     return outputs
 
 
-@pytest.mark.slow
-def test_update_bot_opens_a_pull_request(template_repo, tmp_path):
+def _bot_setup(
+    template_repo: Path, tmp_path: Path
+) -> tuple[Path, Path, dict[str, str]]:
+    """A lived-in project at v0.1.0 with a remote, and a fake `gh` on the PATH."""
     project = render_at(template_repo, tmp_path / "project", "v0.1.0")
     live(project)
     remote = tmp_path / "remote.git"
@@ -619,8 +623,14 @@ def test_update_bot_opens_a_pull_request(template_repo, tmp_path):
         ),
         "GH_LOG": str(tmp_path / "gh.log"),
     }
+    return project, remote, env
 
-    outputs = _run_bot(project, bin_dir, env)
+
+@pytest.mark.slow
+def test_update_bot_opens_a_pull_request(template_repo, tmp_path):
+    project, remote, env = _bot_setup(template_repo, tmp_path)
+
+    outputs = _run_bot(project, env)
 
     assert outputs == {"behind": "true"}
     log = run(
@@ -640,4 +650,17 @@ def test_update_bot_opens_a_pull_request(template_repo, tmp_path):
     assert_template_change_arrived(project)
 
     # A week later, with no newer release, the bot does nothing.
-    assert _run_bot(project, bin_dir, env) == {"behind": "false"}
+    assert _run_bot(project, env) == {"behind": "false"}
+
+
+@pytest.mark.slow
+def test_update_bot_without_its_token_says_what_to_add(template_repo, tmp_path):
+    """GITHUB_TOKEN cannot push workflow changes: the bot asks for its secret instead."""
+    project, remote, env = _bot_setup(template_repo, tmp_path)
+    with pytest.raises(pytest.fail.Exception) as failure:
+        _run_bot(project, env, token="")
+    assert "::error title=No TEMPLATE_UPDATE_TOKEN::" in str(failure.value)
+    assert "deepmodeling-template v0.2.0 is out" in str(failure.value)
+    branches = run(["git", "branch", "--list"], remote).stdout
+    assert "template-update" not in branches
+    assert not (tmp_path / "gh.log").exists()
