@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -38,6 +39,9 @@ from conftest import (
     tag_release,
 )
 from deepmodeling_template import conflicts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 PROFILES = (
@@ -88,14 +92,21 @@ def synthetic_change(repo: Path) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def template_repo(tmp_path_factory) -> Path:
-    """A template repository with releases v0.1.0 (this tree) and v0.2.0 (plus a change)."""
+def two_releases(
+    tmp_path_factory: pytest.TempPathFactory, change: Callable[[Path], None]
+) -> Path:
+    """A template repository with releases v0.1.0 (this tree) and v0.2.0 (``change`` applied)."""
     repo = copy_template(tmp_path_factory.mktemp("template") / "deepmodeling-template")
     tag_release(repo, "v0.1.0")
-    synthetic_change(repo)
+    change(repo)
     tag_release(repo, "v0.2.0")
     return repo
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory) -> Path:
+    """Releases v0.1.0 (this tree) and v0.2.0 (a synthetic template change)."""
+    return two_releases(tmp_path_factory, synthetic_change)
 
 
 def next_version(tag: str) -> str:
@@ -459,11 +470,7 @@ def retire_questions(repo: Path) -> None:
 @pytest.fixture(scope="module")
 def retiring_repo(tmp_path_factory) -> Path:
     """Releases v0.1.0 (this tree) and v0.2.0 (one question renamed, one removed)."""
-    repo = copy_template(tmp_path_factory.mktemp("retiring") / "deepmodeling-template")
-    tag_release(repo, "v0.1.0")
-    retire_questions(repo)
-    tag_release(repo, "v0.2.0")
-    return repo
+    return two_releases(tmp_path_factory, retire_questions)
 
 
 def test_a_renamed_question_keeps_its_answer_without_trust(retiring_repo, tmp_path):
