@@ -63,6 +63,18 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
         {**_COMMON, "profile": "compiled"},
         "The default answers with a C++ extension: scikit-build-core, CMake, pybind11, cibuildwheel.",
     ),
+    "python-lab": (
+        {
+            **_COMMON,
+            "project_name": "Lab Tools",
+            "description": "Analysis tools of a research group outside the DeepModeling organization",
+            "github_owner": "example-lab",
+            "license": "Apache-2.0",
+            "python_min": "3.12",
+        },
+        "A project of another GitHub owner: no Gitee mirror, update bot or DeepModeling banner, "
+        "docs on readthedocs.io, the maintainer as copyright holder; Apache-2.0, Python 3.12+.",
+    ),
 }
 
 

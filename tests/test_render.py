@@ -99,6 +99,8 @@ def test_gitee_mirror_defaults_on_for_deepmodeling(copie, owner, mirror):
     assert (project / ".github" / "workflows" / "mirror_gitee.yml").exists() is mirror
     conf = read(project, "docs/conf.py")
     assert f"enable_deepmodeling = {mirror}" in conf
+    # Outside the organization a project has not joined the community by default.
+    assert answers["maturity"] == ("sandbox" if mirror else "none")
 
 
 @pytest.mark.parametrize("python_min", COPIER_YML["python_min"]["choices"])
@@ -122,12 +124,21 @@ def test_python_range(copie, python_min):
 
 @pytest.mark.parametrize("maturity", COPIER_YML["maturity"]["choices"].values())
 def test_community_stamp(copie, maturity):
-    readme = read(copy(copie, maturity=maturity), "README.md")
+    project = copy(copie, maturity=maturity)
+    readme = read(project, "README.md")
+    ignored = tomllib.loads(read(project, "pyproject.toml"))["tool"]["repo-review"][
+        "ignore"
+    ]
+    if maturity == "none":
+        assert "github.com/deepmodeling/community" not in readme
+        assert "DP606" in ignored  # the stamp rule, switched off with the reason
+        return
     article = "an" if maturity == "incubating" else "a"
     assert (
         "has joined the [DeepModeling community](https://github.com/deepmodeling/community)"
         f" as {article} **{maturity.capitalize()}** project." in readme
     )
+    assert "DP606" not in ignored
 
 
 COMPILED_ONLY = [

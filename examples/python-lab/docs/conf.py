@@ -1,0 +1,51 @@
+"""Sphinx configuration for the lab_tools documentation."""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import version as installed_version
+
+project = "Lab Tools"
+author = "Ada Lovelace"
+copyright_holder = "Ada Lovelace"
+copyright = f"2026-{time.gmtime().tm_year}, {copyright_holder}"
+release = installed_version("lab-tools")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "deepmodeling_sphinx",
+    "myst_parser",
+    "numpydoc",
+    "sphinx.ext.apidoc",
+    "sphinx.ext.viewcode",
+]
+
+# Clusters and CI sandboxes often have no network: `sphinx-build -t offline`
+# skips the inventories intersphinx would download.
+if not tags.has("offline"):  # noqa: F821
+    extensions.append("sphinx.ext.intersphinx")
+    intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
+
+# The DeepModeling banner and footer (deepmodeling_sphinx) belong to the org's projects.
+enable_deepmodeling = False
+
+# API pages, regenerated from the package on every build (into docs/api/).
+apidoc_modules = [
+    {"path": "../src/lab_tools", "destination": "api", "separate_modules": True},
+]
+numpydoc_show_class_members = False
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_theme_options = {
+    "repository_url": "https://github.com/example-lab/lab-tools",
+    "path_to_docs": "docs",
+    "use_repository_button": True,
+    "use_issues_button": True,
+    "use_edit_page_button": True,
+}
