@@ -70,10 +70,10 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
             "description": "Analysis tools of a research group outside the DeepModeling organization",
             "github_owner": "example-lab",
             "license": "Apache-2.0",
-            "python_min": "3.12",
+            "python_min": "3.11",
         },
         "A project of another GitHub owner: no Gitee mirror, update bot or DeepModeling banner, "
-        "docs on readthedocs.io, the maintainer as copyright holder; Apache-2.0, Python 3.12+.",
+        "docs on readthedocs.io, the maintainer as copyright holder; Apache-2.0, Python 3.11+.",
     ),
 }
 

@@ -42,6 +42,7 @@ CHECKED_SETS = {
         "license": "MIT",
         "github_owner": "example-lab",
         "gitee_mirror": False,
+        "maturity": "sandbox",  # a lab's project that has joined the community
     },
 }
 
@@ -238,6 +239,19 @@ def test_repo_review_command_prints_the_family(rendered_release):
     ours_results = {k: v for k, v in report["checks"].items() if v["family"] == FAMILY}
     assert sorted(ours_results) == RULE_IDS
     assert all(check["result"] is True for check in ours_results.values())
+
+
+@pytest.mark.parametrize("runner", [cli.run, cli.run_without_repo_review])
+def test_a_project_outside_the_community_skips_the_stamp_with_its_reason(
+    rendered, runner
+):
+    project = rendered(**{**REQUIRED_ANSWERS, "github_owner": "example-lab"})
+    outcomes = {outcome.name: outcome for outcome in runner(project)}
+    assert (outcomes["DP606"].result, outcomes["DP606"].message) == (
+        None,
+        "Not a DeepModeling community project (yet): no community stamp in the README.",
+    )
+    assert all(o.result is True for n, o in outcomes.items() if n != "DP606")
 
 
 def test_flat_layout_and_doc_folder_pass(project):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,7 +204,10 @@ def test_release_workflow_publishes_every_build(copie, profile):
     assert jobs["publish"]["if"] == (
         "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
     )
-    assert [name for name, job in jobs.items() if "if" in job] == ["publish"]
+    conditional = {name: job["if"] for name, job in jobs.items() if "if" in job}
+    if profile == "compiled":  # five runners: on pushes, not on every pull request
+        assert conditional.pop("wheels") == "github.event_name != 'pull_request'"
+    assert list(conditional) == ["publish"]
     assert jobs["publish"]["permissions"] == {"id-token": "write"}
     for name, job in jobs.items():
         for step in job["steps"]:
@@ -301,3 +305,27 @@ def test_markdown_holds_answers_exactly(rendered):
         if t.type == "inline"
     ]
     assert answers["description"] in texts
+
+
+@pytest.mark.parametrize("adopting", [False, True])
+def test_message_after_copy_fits_a_new_or_an_adopting_project(tmp_path, adopting):
+    data = [f"--data={key}={value}" for key, value in REQUIRED_ANSWERS.items()]
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--vcs-ref=HEAD",
+            "--defaults",
+            *data,
+            f"--data=adopting={adopting}",
+            ROOT,
+            tmp_path / "project",
+        ],
+        tmp_path,
+    )
+    message = result.stderr
+    assert ("your own files were kept" in message) is adopting
+    assert ("git init -b main" in message) is not adopting
+    assert "TEMPLATE_UPDATE_TOKEN" in message  # the deepmodeling default: the bot is on

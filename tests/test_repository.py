@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, released_commits, run
+from conftest import ROOT, regenerate, released_commits, run
 
 
 @pytest.mark.slow
@@ -42,3 +42,20 @@ def test_the_release_list_matches_the_tags():
     assert {tag: listed.get(tag) for tag in tagged} == tagged, (
         "add each release tag and its commit to tests/releases.txt"
     )
+
+
+def _version(tag: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in tag.removeprefix("v").split("."))
+
+
+def test_template_release_is_not_behind_any_release():
+    """Tagging without bumping `template_release` would pin projects' hooks to an older rev."""
+    tags = run(["git", "tag", "--list", "v*"], ROOT).stdout.split()
+    newest = max(map(_version, [*released_commits(), *tags]))
+    declared = regenerate.template_release()
+    assert _version(declared) >= newest, (
+        f"includes/project.jinja declares {declared}: set template_release to the "
+        "release you tag (CONTRIBUTING.md, Release)"
+    )
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## [{declared.removeprefix('v')}]" in changelog

@@ -8,7 +8,9 @@ from importlib.metadata import version as installed_version
 project = "Demo Project"
 author = "Ada Lovelace"
 copyright_holder = "DeepModeling"
-copyright = f"2026-{time.gmtime().tm_year}, {copyright_holder}"
+first_year, this_year = 2026, time.gmtime().tm_year
+years = f"{first_year}-{this_year}" if this_year > first_year else f"{first_year}"
+copyright = f"{years}, {copyright_holder}"
 release = installed_version("demo-project")
 version = ".".join(release.split(".")[:2])
 

@@ -127,8 +127,10 @@ class DP401(Rule):
         if not missing:
             return True
         seen = (
-            ", ".join(f"3.{minor}" for minor in sorted(tested))
-            or "no Python version this checker can read"
+            "run on " + ", ".join(f"3.{minor}" for minor in sorted(tested))
+            if tested
+            else "set no `python-version` (on `actions/setup-python` or in a "
+            "matrix) that this checker can read"
         )
         hint = (
             " YAML reads an unquoted `3.10` as the number 3.1: quote the versions."
@@ -136,12 +138,16 @@ class DP401(Rule):
             else ""
         )
         matrix = ", ".join(f'"3.{minor}"' for minor in wanted)
+        if not minors:
+            matrix += ', "3.N"]` (N: the newest Python you support)'
+        else:
+            matrix += "]`"
         untested = listing(f"3.{minor}" for minor in missing)
         verb = "is" if len(missing) == 1 else "are"
         return (
-            f"The test jobs run on {seen}, but the project supports {names} {source}; "
-            f"{untested} {verb} never tested. Test the "
-            f"oldest and the newest: `python-version: [{matrix}]` in the test matrix."
+            f"The test jobs {seen}, but the project supports {names} {source}; "
+            f"{untested} {verb} never tested. Test the oldest and the newest "
+            f"Python in the test matrix: `python-version: [{matrix}."
             f"{hint}{_broken(dp_workflows)}"
         )
 

@@ -93,7 +93,8 @@ def run(root: Path, package_dir: str = "") -> list[Outcome]:
             name=result.name,
             description=result.description,
             result=result.result,
-            message=result.err_msg or result.skip_reason,
+            # An ignored rule still runs in repo-review; its reason is the message.
+            message=result.skip_reason or result.err_msg,
             url=result.url,
         )
         for result in results

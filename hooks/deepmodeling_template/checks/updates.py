@@ -34,9 +34,10 @@ class DP701(Rule):
                 f"There is no `{ANSWERS}`, so this project cannot receive template "
                 "updates with `copier update`: it was not generated from "
                 "deepmodeling-template, or the answers file was deleted or renamed. "
-                "To adopt the template, run `copier copy "
-                f"gh:deepmodeling/deepmodeling-template .` in a clean work tree and keep "
-                f"what you want of the diff (see {freshness.README_URL}); never "
+                "To adopt the template, run `copier copy --skip '*' --data "
+                "adopting=true gh:deepmodeling/deepmodeling-template .` in a clean "
+                "work tree: it adds the community files and keeps every file you "
+                f'have (see "Adopting" in {freshness.README_URL}). Never '
                 f"edit `{ANSWERS}` by hand."
             )
         try:
