@@ -26,6 +26,7 @@ from repo_review.processor import CollectionReturn, process
 from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, regenerate
 from deepmodeling_template import checks, freshness
 from deepmodeling_template.checks import cli
+from deepmodeling_template.checks.docs import SPHINX_CONFS
 from deepmodeling_template.checks.fixtures import pyproject as tolerant_pyproject
 
 FAMILY = "deepmodeling"
@@ -117,6 +118,13 @@ def review(path):
 
 def failed(results):
     return {name for name, result in results.items() if result.result is False}
+
+
+def not_passed(results):
+    """The rules that failed or were skipped, with their messages."""
+    return {
+        n: r.err_msg or "skipped" for n, r in results.items() if r.result is not True
+    }
 
 
 def assert_no_crash(results):
@@ -211,10 +219,7 @@ def test_standard_section_states_why_and_where(rule):
 def test_rendered_project_passes_every_rule(rendered_release, answers):
     results = review(rendered_release(answers))
     assert set(results) == set(RULE_IDS)
-    problems = {
-        n: r.err_msg or "skipped" for n, r in results.items() if r.result is not True
-    }
-    assert not problems
+    assert not not_passed(results)
 
 
 def test_every_installed_plugin_runs_next_to_the_family(rendered_release):
@@ -259,23 +264,50 @@ def test_flat_layout_and_doc_folder_pass(project):
     package.rename(project / "demo_project")
     (project / "src").rmdir()
     (project / "docs").rename(project / "doc")
-    rtd = project / ".readthedocs.yaml"
-    rtd.write_text(rtd.read_text().replace("docs/conf.py", "doc/conf.py"))
+    # .readthedocs.yaml still names docs/conf.py, which is gone: the checker
+    # must find doc/conf.py by itself.
     results = review(project)
-    assert not failed(results)
+    assert (results["DP501"].result, results["DP502"].result) == (True, True)
+    assert failed(results) == {"DP503"}
+    assert (
+        "points at `sphinx.configuration: docs/conf.py`, which does not exist; "
+        "the Sphinx configuration is `doc/conf.py`"
+    ) in results["DP503"].err_msg
+    edit(project / ".readthedocs.yaml", "docs/conf.py", "doc/conf.py")
+    assert not not_passed(review(project))
 
 
-def use_scikit_build_core(project, floor):
-    """Switch the render to scikit-build-core and its setuptools-scm plugin."""
-    path = project / "pyproject.toml"
-    lines = path.read_text().splitlines(keepends=True)
-    start = lines.index("[tool.setuptools_scm]\n")
+@pytest.mark.parametrize("location", SPHINX_CONFS[1:])
+def test_sphinx_conf_is_found_without_read_the_docs(project, location):
+    """With no .readthedocs.yaml to point at it, conf.py is found where it lives."""
+    conf = project / location
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    (project / "docs/conf.py").rename(conf)
+    (project / ".readthedocs.yaml").unlink()
+    results = review(project)
+    assert (results["DP501"].result, results["DP502"].result) == (True, True)
+    assert failed(results) == {"DP503"}
+    # DP503 proposes the conf.py that DP501 found.
+    assert f"`sphinx: configuration: {location}`" in results["DP503"].err_msg
+
+
+def drop_table(path, header):
+    """Delete a TOML table (its header line up to the next table) from a file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index(f"{header}\n")
     end = next(
         (i for i in range(start + 1, len(lines)) if lines[i].startswith("[")),
         len(lines),
     )
     del lines[start:end]
-    text = "".join(lines)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def use_scikit_build_core(project, floor):
+    """Switch the render to scikit-build-core and its setuptools-scm plugin."""
+    path = project / "pyproject.toml"
+    drop_table(path, "[tool.setuptools_scm]")
+    text = path.read_text()
     text = text.replace('"setuptools>=77.0.3"', f'"scikit-build-core>={floor}"')
     text = text.replace('"setuptools.build_meta"', '"scikit_build_core.build"')
     provider = "scikit_build_core.metadata.setuptools_scm"
@@ -540,6 +572,317 @@ def test_breaking_one_rule_fails_only_that_rule(project, rule):
     assert message in result.err_msg
     assert result.url.endswith(f"STANDARD.md#{rule.lower()}")
     assert GUARD_MESSAGE not in result.err_msg
+
+
+# --- more ways to break (or satisfy) a rule ------------------------------------------
+# Each branch of a rule's "Checked:" clause in STANDARD.md, broken in one way.
+
+
+BSD_3_TEXT = (ROOT / "includes" / "licenses" / "BSD-3-Clause.txt").read_text(
+    encoding="utf-8"
+)
+BSD_2_TEXT = "".join(
+    line
+    for line in BSD_3_TEXT.splitlines(keepends=True)
+    if not line.startswith("3. Neither the name")
+)
+GPL_TEXT = (ROOT / "includes" / "licenses" / "GPL-3.0-or-later.txt").read_text(
+    encoding="utf-8"
+)
+MIT_CLASSIFIER = "License :: OSI Approved :: MIT License"
+
+
+def legacy_license(project, classifier, text=None, spdx=None):
+    """The pre-PEP 639 form: `license = {file = ...}` and a License classifier.
+
+    The legacy table is itself a DP202 failure; `text` and `spdx` replace the
+    license text and CITATION.cff's license, to keep DP103 satisfied.
+    """
+    path = project / "pyproject.toml"
+    edit(path, 'license = "LGPL-3.0-or-later"', 'license = {file = "LICENSE"}')
+    edit(path, "classifiers = [\n", f'classifiers = [\n  "{classifier}",\n')
+    if text is not None:
+        (project / "LICENSE").write_text(text, encoding="utf-8")
+    if spdx is not None:
+        edit(project / "CITATION.cff", "license: LGPL-3.0-or-later", f"license: {spdx}")
+
+
+def set_key(key, value):
+    """A change for edit_yaml: set a top-level key."""
+    return lambda data: data.__setitem__(key, value)
+
+
+def set_publish_permissions(permissions):
+    """A change for edit_yaml: the publish job's own permissions (None: none)."""
+
+    def change(workflow):
+        job = workflow["jobs"]["publish"]
+        assert any(publish_steps({"jobs": {"publish": job}}))
+        if permissions is None:
+            job.pop("permissions")
+        else:
+            job["permissions"] = permissions
+
+    return change
+
+
+def set_sphinx_configuration(value):
+    """A change for edit_yaml on .readthedocs.yaml (None: delete the key)."""
+
+    def change(config):
+        if value is None:
+            config["sphinx"].pop("configuration")
+        else:
+            config["sphinx"]["configuration"] = value
+
+    return change
+
+
+def drop_scm_table(project):
+    drop_table(project / "pyproject.toml", "[tool.setuptools_scm]")
+
+
+def drop_scm_requirement(project):
+    edit(
+        project / "pyproject.toml",
+        'requires = ["setuptools>=77.0.3", "setuptools-scm>=8"]',
+        'requires = ["setuptools>=77.0.3"]',
+    )
+
+
+RTD = ".readthedocs.yaml"
+RELEASE = ".github/workflows/release.yml"
+TESTS = ".github/workflows/tests.yml"
+
+# case -> (rule, mutation, message, the other rules that fail with it)
+BROKEN = {
+    "DP104 legacy classifier names another license": (
+        "DP104",
+        lambda p: legacy_license(p, MIT_CLASSIFIER),
+        f"The classifier(s) `{MIT_CLASSIFIER}` disagree with the license text "
+        "(`LGPL-3.0`)",
+        {"DP202"},
+    ),
+    "DP104 legacy classifier against a BSD-3-Clause text": (
+        "DP104",
+        lambda p: legacy_license(p, MIT_CLASSIFIER, BSD_3_TEXT, "BSD-3-Clause"),
+        "disagree with the license text (`BSD-3-Clause`)",
+        {"DP202"},
+    ),
+    "DP104 legacy classifier against a BSD-2-Clause text": (
+        "DP104",
+        lambda p: legacy_license(p, MIT_CLASSIFIER, BSD_2_TEXT, "BSD-2-Clause"),
+        "disagree with the license text (`BSD-2-Clause`)",
+        {"DP202"},
+    ),
+    "DP203 a second license file is left out": (
+        "DP203",
+        lambda p: (p / "COPYING").write_text(GPL_TEXT, encoding="utf-8"),
+        '`license-files = ["LICENSE"]` does not match `COPYING`, so that text is '
+        "left out of the sdist and wheel",
+        set(),
+    ),
+    "DP205 no [tool.setuptools_scm] table": (
+        "DP205",
+        drop_scm_table,
+        "`setuptools-scm` is a build requirement, but nothing switches it on: "
+        "add an (even empty) `[tool.setuptools_scm]` table",
+        set(),
+    ),
+    "DP205 setuptools-scm not a build requirement": (
+        "DP205",
+        drop_scm_requirement,
+        "setuptools-scm is configured but not in `[build-system] requires`",
+        set(),
+    ),
+    "DP205 version from hatch-vcs": (
+        "DP205",
+        lambda p: (
+            drop_scm_table(p),
+            edit(p / "pyproject.toml", '"setuptools-scm>=8"', '"hatch-vcs"'),
+        ),
+        "`version` is dynamic, but not computed by setuptools-scm (this project "
+        "uses `hatch-vcs`)",
+        set(),
+    ),
+    "DP205 no version at all": (
+        "DP205",
+        lambda p: edit(p / "pyproject.toml", 'dynamic = ["version"]\n', ""),
+        '`[project]` has neither a `version` nor `dynamic = ["version"]`',
+        set(),
+    ),
+    "DP403 publish job without id-token": (
+        "DP403",
+        lambda p: edit_yaml(p / RELEASE, set_publish_permissions({"contents": "read"})),
+        f"`{RELEASE}` job `publish` lacks `permissions: id-token: write`",
+        set(),
+    ),
+    "DP403 publish job inherits empty permissions": (
+        "DP403",
+        lambda p: edit_yaml(p / RELEASE, set_publish_permissions(None)),
+        f"`{RELEASE}` job `publish` lacks `permissions: id-token: write`",
+        set(),
+    ),
+    "DP404 write-all": (
+        "DP404",
+        lambda p: edit_yaml(p / TESTS, set_key("permissions", "write-all")),
+        f"`{TESTS}` sets `permissions: write-all`",
+        set(),
+    ),
+    "DP404 a write permission": (
+        "DP404",
+        lambda p: edit_yaml(p / TESTS, set_key("permissions", {"contents": "write"})),
+        f"`{TESTS}` grants `contents: write` to every job",
+        set(),
+    ),
+    "DP404 a write permission among read ones": (
+        "DP404",
+        lambda p: edit_yaml(
+            p / TESTS,
+            set_key("permissions", {"contents": "read", "pull-requests": "write"}),
+        ),
+        f"`{TESTS}` grants `pull-requests: write` to every job",
+        set(),
+    ),
+    "DP404 id-token for every job of the release workflow": (
+        # DP403 accepts the workflow's id-token for the publish job; DP404 does not.
+        "DP404",
+        lambda p: edit_yaml(
+            p / RELEASE,
+            lambda w: (
+                set_publish_permissions(None)(w),
+                w.__setitem__("permissions", {"id-token": "write"}),
+            ),
+        ),
+        f"`{RELEASE}` grants `id-token: write` to every job",
+        set(),
+    ),
+    "DP503 configuration version 1": (
+        "DP503",
+        lambda p: edit_yaml(p / RTD, set_key("version", 1)),
+        f"`{RTD}` has `version: 1`; Read the Docs only supports configuration "
+        "`version: 2`",
+        set(),
+    ),
+    "DP503 points at a missing conf.py": (
+        "DP503",
+        lambda p: edit_yaml(p / RTD, set_sphinx_configuration("doc/conf.py")),
+        f"`{RTD}` points at `sphinx.configuration: doc/conf.py`, which does not "
+        "exist; the Sphinx configuration is `docs/conf.py`. Set it to `docs/conf.py`.",
+        set(),
+    ),
+    "DP503 points at another file": (
+        "DP503",
+        lambda p: edit_yaml(p / RTD, set_sphinx_configuration("docs/index.md")),
+        f"`{RTD}` points at `sphinx.configuration: docs/index.md`, which is not "
+        "the Sphinx configuration `docs/conf.py`",
+        set(),
+    ),
+    "DP503 no sphinx configuration": (
+        "DP503",
+        lambda p: edit_yaml(p / RTD, set_sphinx_configuration(None)),
+        f"`{RTD}` does not say which Sphinx configuration to build",
+        set(),
+    ),
+    "DP605 authors is not a list": (
+        "DP605",
+        lambda p: edit_yaml(p / "CITATION.cff", set_key("authors", "Ada Lovelace")),
+        "`authors` in `CITATION.cff` must be a list of people or entities",
+        set(),
+    ),
+    "DP605 no title": (
+        "DP605",
+        lambda p: edit_yaml(p / "CITATION.cff", lambda c: c.pop("title")),
+        "`CITATION.cff` lacks `title`, which the Citation File Format requires",
+        set(),
+    ),
+    "DP605 empty authors": (
+        "DP605",
+        lambda p: edit_yaml(p / "CITATION.cff", set_key("authors", [])),
+        "`CITATION.cff` lacks `authors`",
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_each_checked_clause_fails_its_rule(project, case):
+    rule, mutate, message, others = BROKEN[case]
+    mutate(project)
+    results = review(project)
+    assert failed(results) == {rule, *others}, {
+        n: results[n].err_msg for n in failed(results)
+    }
+    assert message in results[rule].err_msg
+    assert GUARD_MESSAGE not in results[rule].err_msg
+
+
+# case -> (the rules that must pass, mutation, the rules that fail with it)
+ACCEPTED = {
+    "DP104 legacy classifier matching the LGPL text": (
+        {"DP103", "DP104"},
+        lambda p: legacy_license(
+            p,
+            "License :: OSI Approved :: GNU Lesser General Public License v3 or "
+            "later (LGPLv3+)",
+        ),
+        {"DP202"},
+    ),
+    "DP104 legacy BSD classifier matching a BSD text": (
+        # DP103 recognises the BSD text to compare it with CITATION.cff.
+        {"DP103", "DP104"},
+        lambda p: legacy_license(
+            p, "License :: OSI Approved :: BSD License", BSD_3_TEXT, "BSD-3-Clause"
+        ),
+        {"DP202"},
+    ),
+    "DP203 every license file listed": (
+        {"DP203"},
+        lambda p: (
+            (p / "COPYING").write_text(GPL_TEXT, encoding="utf-8"),
+            edit(p / "pyproject.toml", '["LICENSE"]', '["LICENSE", "COPYING*"]'),
+        ),
+        set(),
+    ),
+    "DP205 setuptools-scm[simple] needs no table": (
+        {"DP205", "DP206"},
+        lambda p: (
+            drop_scm_table(p),
+            edit(
+                p / "pyproject.toml",
+                '"setuptools-scm>=8"',
+                '"setuptools-scm[simple]>=8"',
+            ),
+        ),
+        set(),
+    ),
+    "DP404 read-all": (
+        {"DP404"},
+        lambda p: edit_yaml(p / TESTS, set_key("permissions", "read-all")),
+        set(),
+    ),
+    "DP404 read and none only": (
+        {"DP404"},
+        lambda p: edit_yaml(
+            p / TESTS, set_key("permissions", {"contents": "read", "actions": "none"})
+        ),
+        set(),
+    ),
+    "DP503 configuration with a leading ./": (
+        {"DP501", "DP503"},
+        lambda p: edit_yaml(p / RTD, set_sphinx_configuration("./docs/conf.py")),
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ACCEPTED))
+def test_accepted_variants_pass(project, case):
+    rules, mutate, others = ACCEPTED[case]
+    mutate(project)
+    results = review(project)
+    assert failed(results) == others, {n: results[n].err_msg for n in failed(results)}
+    assert {rule: results[rule].result for rule in rules} == dict.fromkeys(rules, True)
 
 
 # --- malformed files -------------------------------------------------------------

@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -251,7 +252,14 @@ def test_distributions_carry_license_metadata(project):
         assert "License-File: LICENSE" in text
         assert any(n.endswith("/py.typed") for n in archive.namelist())
     sdist = next((project.out / "dist").glob("*.tar.gz"))
-    assert sdist.name.endswith(".tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+        # The top directory's PKG-INFO, not the one in src/*.egg-info/.
+        (top,) = {name.split("/", 1)[0] for name in names}
+        assert f"{top}/LICENSE" in names
+        pkg_info = archive.extractfile(f"{top}/PKG-INFO").read().decode()
+        assert f"License-Expression: {license_id}\n" in pkg_info
+        assert "License-File: LICENSE\n" in pkg_info
 
 
 def test_sp_repo_review_has_no_unexplained_failures(project):

@@ -54,11 +54,18 @@ def plain_dir(tmp_path, monkeypatch):
 
 
 def installed_script(name):
-    """Find a console script of this package, or skip when it is not installed."""
+    """Find a console script of this package; fail when it is not installed.
+
+    A missing script means the package is not installed as the tests expect,
+    which must not pass as a skip.
+    """
     beside = Path(sys.executable).with_name(name)
     script = str(beside) if beside.is_file() else shutil.which(name)
     if script is None:
-        pytest.skip(f"{name} is not installed")
+        pytest.fail(
+            f"the console script {name} is not installed next to {sys.executable} "
+            "or on PATH: install this repository with `pip install -e .`"
+        )
     return script
 
 

@@ -16,6 +16,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SNIFF_BYTES = 8192
+# Copier writes conflict markers only into the files it renders, all small;
+# larger files (data, archives) are not read at all.
+MAX_BYTES = 5 * 1024 * 1024
 OPEN_MARKER = "<<<<<<< "
 CLOSE_MARKER = ">>>>>>> "
 SEPARATOR = "======="
@@ -123,14 +126,19 @@ def read_text(path: Path) -> str | None:
     Returns
     -------
     str or None
-        The decoded text, or ``None`` when the file cannot be read, holds a
-        NUL byte in its first 8 KiB, is not UTF-8, or cannot hold a marker.
+        The decoded text, or ``None`` when the file cannot be read, is larger
+        than any file Copier renders, holds a NUL byte in its first 8 KiB, is
+        not UTF-8, or cannot hold a marker.
     """
     try:
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        with path.open("rb") as file:
+            data = file.read(SNIFF_BYTES)
+            if b"\0" in data:
+                return None
+            data += file.read()
     except OSError:
-        return None
-    if b"\0" in data[:SNIFF_BYTES]:
         return None
     if OPEN_MARKER.encode() not in data and CLOSE_MARKER.encode() not in data:
         return None
@@ -282,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     findings = find_leftovers(Path.cwd(), args.filenames)
     if not findings:
         return 0
-    print("\n".join(findings))
+    # File names that are not UTF-8 decode to lone surrogates: escape them.
+    print("\n".join(findings).encode("utf-8", "backslashreplace").decode("utf-8"))
     print()
     print(HINT)
     return 1

@@ -142,6 +142,8 @@ def load_yaml(path: Path) -> object:
         raise CheckError(
             f"{path}: not valid YAML, fix or restore it:\n{error}"
         ) from error
+    except RecursionError as error:
+        raise CheckError(f"{path}: nested too deeply to read, restore it.") from error
 
 
 def pinned_rev(config: Path) -> str | None:

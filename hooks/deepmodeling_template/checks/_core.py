@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -168,6 +169,8 @@ def load_toml(root: Traversable, path: str) -> Document:
         return Document(path)
     try:
         return Document(path, True, tomllib.loads(read_text(root, path)))
+    except RecursionError:
+        return Document(path, True, error=too_deep(path))
     except ValueError as error:  # TOMLDecodeError is a ValueError
         if isinstance(error, tomllib.TOMLDecodeError):
             return Document(
@@ -188,9 +191,25 @@ def load_yaml(root: Traversable, path: str) -> Document:
     except ValueError as error:
         return Document(path, True, error=str(error))
     try:
-        return Document(path, True, yaml.safe_load(text))
+        data = yaml.safe_load(text)
+        json.dumps(data, default=str)  # rules walk the data: no cycles, no abyss
     except yaml.YAMLError as error:
         return Document(path, True, error=yaml_error(path, error))
+    except RecursionError:
+        return Document(path, True, error=too_deep(path))
+    except ValueError:  # json: "Circular reference detected"
+        return Document(
+            path,
+            True,
+            error=f"`{path}` has a YAML alias that contains itself: "
+            "replace the alias with the values it stands for.",
+        )
+    return Document(path, True, data)
+
+
+def too_deep(path: str) -> str:
+    """Describe a file nested too deeply to parse."""
+    return f"`{path}` is nested too deeply to read; check that it is the file you meant"
 
 
 def yaml_error(path: str, error: yaml.YAMLError) -> str:

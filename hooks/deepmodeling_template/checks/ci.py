@@ -17,8 +17,11 @@ PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 SETUP_ACTIONS = (
     "actions/setup-python",
     "astral-sh/setup-uv",
-    "mamba-org/setup-micromamba",
+    "conda-incubator/setup-miniconda",
 )
+# setup-micromamba takes the Python of the environment it creates.
+MICROMAMBA = "mamba-org/setup-micromamba"
+CONDA_PYTHON = re.compile(r"(?:^|\s)python\s*[=<>]*\s*(3\.\d+)")
 TEST_COMMAND = re.compile(r"\b(?:pytest|unittest|tox|nox|ctest)\b|\bhatch\s+test\b")
 PYTHON_VERSION = re.compile(r"^\s*(?:cpython-?)?3\.(\d+)(?![\d])")
 READ_ONLY = {"read", "none"}
@@ -50,13 +53,25 @@ def _python_values(job: dict[str, Any]) -> list[Any]:
             if "python" in str(key).lower() or str(key).lower() == "py":
                 values += value if isinstance(value, list) else [value]
     for step in _steps(job):
+        inputs = mapping(step.get("with"))
         if _uses(step).startswith(SETUP_ACTIONS):
-            value = mapping(step.get("with")).get("python-version")
+            value = inputs.get("python-version")
             if isinstance(value, str) and "${{" not in value:
                 values += value.split()
             elif isinstance(value, int | float | list):
                 values += value if isinstance(value, list) else [value]
+        elif _uses(step).startswith(MICROMAMBA):
+            create = inputs.get("create-args")
+            if isinstance(create, str):
+                values += CONDA_PYTHON.findall(create)
     return values
+
+
+def _reads_version_file(job: dict[str, Any]) -> bool:
+    """Tell whether a job takes its Python from a file (``python-version-file``)."""
+    return any(
+        "python-version-file" in mapping(step.get("with")) for step in _steps(job)
+    )
 
 
 def _runs_tests(job: dict[str, Any]) -> bool:
@@ -87,7 +102,7 @@ class DP401(Rule):
     @classmethod
     def check(
         cls, dp_pyproject: Document, dp_workflows: tuple[Document, ...]
-    ) -> bool | str:
+    ) -> bool | str | None:
         """Match the Pythons of the test jobs against requires-python and classifiers."""
         oldest = oldest_python(str(project(dp_pyproject).get("requires-python")))
         minors = [
@@ -106,11 +121,13 @@ class DP401(Rule):
         tested: set[int] = set()
         floats = False
         test_jobs = 0
+        from_file = False
         for workflow in dp_workflows:
             for _, job in _jobs(workflow):
                 if not _runs_tests(job):
                     continue
                 test_jobs += 1
+                from_file |= _reads_version_file(job)
                 for value in _python_values(job):
                     floats |= isinstance(value, float)
                     match = PYTHON_VERSION.match(str(value))
@@ -126,6 +143,8 @@ class DP401(Rule):
         missing = [minor for minor in wanted if minor not in tested]
         if not missing:
             return True
+        if from_file:
+            return None  # a python-version-file names versions this checker cannot see
         seen = (
             "run on " + ", ".join(f"3.{minor}" for minor in sorted(tested))
             if tested

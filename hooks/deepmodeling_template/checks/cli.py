@@ -23,7 +23,7 @@ from . import RULES, fixtures, repo_review_checks, repo_review_families
 from ._core import FAMILY, STANDARD_URL
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Collection, Sequence
 
 FIXTURES: dict[str, Callable[..., Any]] = {
     "pyproject": fixtures.pyproject,
@@ -163,7 +163,11 @@ def run_without_repo_review(root: Path, package_dir: str = "") -> list[Outcome]:
     return outcomes
 
 
-def report(outcomes: Sequence[Outcome], show_all: bool = False) -> str:
+def report(
+    outcomes: Sequence[Outcome],
+    show_all: bool = False,
+    warn: Collection[str] = (),
+) -> str:
     """Render outcomes as plain text for a terminal or pre-commit.
 
     Parameters
@@ -172,6 +176,8 @@ def report(outcomes: Sequence[Outcome], show_all: bool = False) -> str:
         Results of `run`.
     show_all : bool
         List passed and skipped rules too, not only the failures.
+    warn : collection of str
+        Rules whose failures are warnings.
 
     Returns
     -------
@@ -179,14 +185,18 @@ def report(outcomes: Sequence[Outcome], show_all: bool = False) -> str:
         The report.
     """
     failed = [outcome for outcome in outcomes if outcome.result is False]
+    warnings = sum(outcome.name in warn for outcome in failed)
     passed = sum(outcome.result is True for outcome in outcomes)
     skipped = sum(outcome.result is None for outcome in outcomes)
     lines = [
-        f"DeepModeling standard: {passed} passed, {len(failed)} failed, "
-        f"{skipped} skipped ({STANDARD_URL})"
+        f"DeepModeling standard: {passed} passed, {len(failed) - warnings} failed, "
+        + (f"{warnings} warned, " if warnings else "")
+        + f"{skipped} skipped ({STANDARD_URL})"
     ]
     for outcome in outcomes if show_all else failed:
         status = {True: "passed", False: "FAILED", None: "skipped"}[outcome.result]
+        if outcome.result is False and outcome.name in warn:
+            status = "WARNING"
         line = f"{outcome.name} {status}: {outcome.description}"
         if outcome.result is True:
             lines.append(line)
@@ -235,19 +245,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also list the rules that passed or were skipped",
     )
+    parser.add_argument(
+        "--warn",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="report this rule's failure without failing (repeatable)",
+    )
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.warn) - {rule.__name__ for rule in RULES})
+    if unknown:
+        parser.error(f"--warn: no rule {', '.join(unknown)} (rules are DP101...)")
     status = 0
     for path in args.paths:
-        if not path.is_dir():
-            print(f"dp-standard: {path} is not a directory", file=sys.stderr)
+        problem = _path_problem(path, args.package_dir)
+        if problem:
+            print(f"dp-standard: {problem}", file=sys.stderr)
             status = 1
             continue
         outcomes = run(path, args.package_dir)
         if len(args.paths) > 1:
             print(f"== {path}")
-        print(report(outcomes, show_all=args.show_all))
-        status |= any(outcome.result is False for outcome in outcomes)
+        print(report(outcomes, show_all=args.show_all, warn=args.warn))
+        status |= any(
+            outcome.result is False and outcome.name not in args.warn
+            for outcome in outcomes
+        )
     return status
+
+
+def _path_problem(path: Path, package_dir: str) -> str:
+    """Say what is wrong with a repository path and package directory, if anything."""
+    if not path.is_dir():
+        return f"{path} is not a directory"
+    if package_dir and not (path / package_dir).is_dir():
+        return f"--package-dir {package_dir}: {path / package_dir} is not a directory"
+    return ""
 
 
 if __name__ == "__main__":

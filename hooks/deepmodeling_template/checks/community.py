@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from ._core import (
     Rule,
-    first_file,
     list_dir,
     listing,
     load_yaml,
@@ -26,6 +25,8 @@ TEXT_SUFFIXES = ("", ".md", ".rst", ".txt")
 ISSUE_TEMPLATES = ".github/ISSUE_TEMPLATE"
 COMMUNITY_URL = "github.com/deepmodeling/community"
 MATURITY = re.compile(r"\b(sandbox|incubating|mature)\b", re.IGNORECASE)
+REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme")
 STAMP = (
     "    <Project> has joined the [DeepModeling community]"
     "(https://github.com/deepmodeling/community) as a **Sandbox** project."
@@ -182,15 +183,26 @@ class DP606(Rule):
     @classmethod
     def check(cls, root: Traversable) -> bool | str:
         """Find a paragraph that links the community repository and names a level."""
-        readme = first_file(root, "README.md", "README.rst", "README.txt", "README")
+        readme = _readme(root)
         if readme is None:
             return f"There is no README. Add `README.md`, with the community stamp:\n\n{STAMP}"
         try:
             text = read_text(root, readme)
         except ValueError as error:
             return str(error)
+        # Reference-style links: `[DeepModeling community][dp]` ... `[dp]: URL`.
+        labels = {
+            label.lower()
+            for label, url in REFERENCE.findall(text)
+            if COMMUNITY_URL in url.lower()
+        }
         paragraphs = re.split(r"\n\s*\n", text)
-        linked = [p for p in paragraphs if COMMUNITY_URL in p.lower()]
+        linked = [
+            p
+            for p in paragraphs
+            if COMMUNITY_URL in p.lower()
+            or any(f"[{label}]" in p.lower() for label in labels)
+        ]
         if any(MATURITY.search(p) for p in linked):
             return True
         what = (
@@ -203,3 +215,9 @@ class DP606(Rule):
             "project to state the level it was granted (Sandbox, Incubating or "
             f"Mature) with a link to the community repository, e.g.:\n\n{STAMP}"
         )
+
+
+def _readme(root: Traversable) -> str | None:
+    """Name the README at the top of ``root`` (GitHub matches the name in any case)."""
+    names = {item.name.lower(): item.name for item in list_dir(root) if item.is_file()}
+    return next((names[name] for name in README_NAMES if name in names), None)

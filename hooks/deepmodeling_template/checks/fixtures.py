@@ -40,7 +40,17 @@ def pyproject(package: Traversable) -> dict[str, Any]:
         broken.
     """
     document = load_toml(package, "pyproject.toml")
-    return document.data if document.ok and isinstance(document.data, dict) else {}
+    if not (document.ok and isinstance(document.data, dict)):
+        return {}
+    data = dict(document.data)
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        data.pop("tool", None)  # `tool = "x"`: no tables to read settings from
+    elif not isinstance(tool.get("repo-review", {}), dict):
+        data["tool"] = {
+            key: value for key, value in tool.items() if key != "repo-review"
+        }
+    return data
 
 
 def dp_pyproject(package: Traversable) -> Document:

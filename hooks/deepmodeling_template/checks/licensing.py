@@ -51,9 +51,17 @@ class DP101(Rule):
     """The project ships its license text in a LICENSE file."""
 
     @classmethod
-    def check(cls, package: Traversable) -> bool | str:
+    def check(cls, root: Traversable, package: Traversable) -> bool | str:
         """Look for a non-empty ``LICENSE*``/``COPYING*`` file at the top."""
         names = lic.license_files(package)
+        if not names and package != root and lic.license_files(root):
+            return (
+                f"{listing(lic.license_files(root))} is at the top of the repository "
+                "but not in the Python package's directory, so the sdist and "
+                "wheel built there do not ship it (`license-files` cannot reach "
+                "outside it). Copy the license text into the package directory "
+                "and list it in `license-files`."
+            )
         if not names:
             return (
                 "There is no `LICENSE` file at the top of the project, so users "

@@ -7,11 +7,14 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
 from . import _licenses as lic
 from ._core import Rule, listing, mapping, read_text, sequence, table
 from ._pyproject import build_requirements, legacy_files, oldest_python, project
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from importlib.resources.abc import Traversable
 
     from ._core import Document
@@ -149,6 +152,15 @@ class DP202(Rule):
                     f"Write `{lic.canonical_id(spdx)}`, or the `-only`/`-or-later` "
                     "form you mean."
                 )
+        try:
+            canonicalize_license_expression(value)
+        except InvalidLicenseExpression:
+            return (
+                f'`license = "{value}"` is not an SPDX license expression, so '
+                "setuptools (77 and later) refuses to build the package. Write the "
+                'SPDX identifier, e.g. `license = "LGPL-3.0-or-later"` or '
+                '`"MIT OR Apache-2.0"` (see https://spdx.org/licenses/).'
+            )
         return True
 
 
@@ -287,16 +299,20 @@ class DP206(Rule):
     requires = frozenset({"DP205"})
 
     @classmethod
-    def check(cls, package: Traversable) -> bool | str:
-        """Check ``.git_archival.txt`` and its ``export-subst`` attribute."""
+    def check(cls, root: Traversable, package: Traversable) -> bool | str:
+        """Check ``.git_archival.txt`` and its ``export-subst`` attribute.
+
+        Both are looked for in the package directory, then at the top of the
+        repository, where setuptools-scm finds them when its ``root`` points up.
+        """
+        places = [package] if package == root else [package, root]
         archival_fix = (
             "Create `.git_archival.txt` with:\n\n```text\n"
             "node: $Format:%H$\nnode-date: $Format:%cI$\n"
             "describe-name: $Format:%(describe:tags=true,match=*[0-9]*)$\n```"
         )
-        try:
-            archival = read_text(package, ".git_archival.txt")
-        except ValueError:
+        archival = _first_readable(places, ".git_archival.txt")
+        if archival is None:
             return (
                 "There is no readable `.git_archival.txt`, so a tarball from `git "
                 'archive` (GitHub\'s "Download ZIP", Zenodo, conda-forge recipes) '
@@ -310,10 +326,9 @@ class DP206(Rule):
                 "`.git_archival.txt` lacks the `node` and `describe-name` "
                 f"placeholders setuptools-scm reads. {archival_fix}"
             )
-        try:
-            attributes = read_text(package, ".gitattributes")
-        except ValueError:
-            attributes = ""
+        attributes = "\n".join(
+            _first_readable([place], ".gitattributes") or "" for place in places
+        )
         for line in attributes.splitlines():
             fields = line.split()
             if (
@@ -350,3 +365,13 @@ class DP207(Rule):
                 'that tools can read. Write it as `">=3.10"` (your oldest version).'
             ).replace("'", '"')
         return True
+
+
+def _first_readable(places: Sequence[Traversable], name: str) -> str | None:
+    """Return the text of the first readable ``name`` in ``places``, else ``None``."""
+    for place in places:
+        try:
+            return read_text(place, name)
+        except ValueError:
+            continue
+    return None
