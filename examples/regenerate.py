@@ -72,7 +72,8 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
             "license": "Apache-2.0",
             "python_min": "3.11",
         },
-        "A project of another GitHub owner: no Gitee mirror, update bot or DeepModeling banner, "
+        "A project of another GitHub owner: no Gitee mirror, update bot, DeepModeling banner "
+        "or community stamp (`maturity` defaults to `none`), "
         "docs on readthedocs.io, the maintainer as copyright holder; Apache-2.0, Python 3.11+.",
     ),
 }
