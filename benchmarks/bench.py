@@ -1,4 +1,4 @@
-"""Time `copier copy`, a generated project's first green run, and `copier update`.
+"""Time `copier copy`, a generated project's first green run, and `copier update`; weigh the output.
 
 Usage: python benchmarks/bench.py [--answers NAME]
 
@@ -56,6 +56,25 @@ def timed(label: str, action: Callable[[], object], figures: dict[str, float]) -
     print(f"{label:<32} {figures[label]:7.2f} s", flush=True)
 
 
+def rendered_size(project: Path) -> str:
+    """Count the files and bytes Copier wrote."""
+    files = [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    ]
+    kib = sum(path.stat().st_size for path in files) / 1024
+    return f"{'rendered project':<32} {len(files):4d} files {kib:8.1f} KiB"
+
+
+def report_sizes(rendered: str, dist: Path) -> None:
+    """Print what the render and the distributions weigh."""
+    print(rendered)
+    for artifact in sorted(dist.iterdir()):
+        kind = "sdist" if artifact.name.endswith(".tar.gz") else "wheel"
+        print(f"{kind:<32} {artifact.stat().st_size / 1024:19.1f} KiB")
+
+
 def main() -> int:
     """Render, then run each first-run step once."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -74,6 +93,7 @@ def main() -> int:
         timed(
             "copier copy", lambda: render(project, ANSWER_SETS[args.answers]), figures
         )
+        rendered = rendered_size(project)
         git_commit_all(project)
         bin_dir = venv / "bin"
 
@@ -147,6 +167,7 @@ def main() -> int:
         )
         first_run = sum(v for k, v in figures.items() if k != "copier copy")
         print(f"{'first green run (total)':<32} {first_run:7.2f} s")
+        report_sizes(rendered, work / "dist")
 
         # An update between two releases (the synthetic change of tests/test_update.py).
         template = copy_template(work / "template")
