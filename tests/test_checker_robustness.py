@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT, committed_copy
 from deepmodeling_template import conflicts, freshness
@@ -91,10 +92,17 @@ def test_a_warned_rule_reports_without_failing(behind, capsys):
     assert "DP702 FAILED" in capsys.readouterr().out
 
 
-def test_the_published_hook_only_warns_on_dp702():
-    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    hook = manifest[manifest.index("- id: check-deepmodeling-standard") :]
-    assert "args: [--warn, DP702]" in hook
+@pytest.mark.parametrize(
+    ("hook_id", "args"),
+    [
+        ("check-deepmodeling-standard", ["--warn", "DP702"]),
+        ("check-template-version", ["--warn-only"]),
+    ],
+)
+def test_published_hooks_only_warn_when_behind(hook_id, args):
+    """In the manifest, so projects whose own config has no `args` get it too."""
+    manifest = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {hook["id"]: hook.get("args") for hook in manifest}[hook_id] == args
 
 
 def test_unknown_rule_and_missing_package_dir_are_refused(tmp_path, capsys):
@@ -132,6 +140,34 @@ def test_package_below_the_top_reads_scm_files_at_the_top(tmp_path):
     assert "at the top of the repository but not in the Python package" in (
         results["DP101"].message
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "marked"),
+    [
+        ("python/pkg/.git_archival.txt  export-subst", True),
+        (".git_archival.txt export-subst", True),  # no slash: any directory
+        ("**/.git_archival.txt export-subst", True),
+        ("/.git_archival.txt export-subst", False),  # only the top-level file
+        ("python/pkg/.git_archival.txt -export-subst", False),
+    ],
+)
+def test_top_level_attributes_mark_the_package_archival_file(tmp_path, line, marked):
+    write(
+        tmp_path,
+        {
+            ".gitattributes": line + "\n",
+            "python/pkg/.git_archival.txt": (EXAMPLE / ".git_archival.txt").read_text(
+                encoding="utf-8"
+            ),
+            "python/pkg/pyproject.toml": (
+                '[build-system]\nrequires = ["setuptools>=77.0.3", "setuptools-scm>=8"]\n'
+                '[project]\nname = "pkg"\ndynamic = ["version"]\n'
+                '[tool.setuptools_scm]\nroot = "../.."\n'
+            ),
+        },
+    )
+    assert outcomes(tmp_path, "python/pkg")["DP206"].result is marked
 
 
 # --- license metadata ------------------------------------------------------------
@@ -222,6 +258,13 @@ def test_deep_cyclic_and_mistyped_files_fail_with_messages(tmp_path, capsys):
     assert "`.pre-commit-config.yaml` has a YAML alias that contains itself" in out
     assert "nested too deeply to read, restore it" in out  # DP701 on the answers file
     assert outcomes(tmp_path)["DP201"].result is True  # `tool = "x"` read, not fatal
+
+
+def test_dates_as_yaml_keys_are_read(tmp_path):
+    write(tmp_path, {"CITATION.cff": "2024-01-01: x\ntitle: X\n"})
+    result = outcomes(tmp_path)["DP605"]
+    assert result.result is False
+    assert "lacks" in result.message
 
 
 def test_deep_toml_is_a_failed_rule(tmp_path):

@@ -192,7 +192,8 @@ def load_yaml(root: Traversable, path: str) -> Document:
         return Document(path, True, error=str(error))
     try:
         data = yaml.safe_load(text)
-        json.dumps(data, default=str)  # rules walk the data: no cycles, no abyss
+        # Rules walk the data: no cycles, no abyss (keys may be dates: skipped).
+        json.dumps(data, default=str, skipkeys=True)
     except yaml.YAMLError as error:
         return Document(path, True, error=yaml_error(path, error))
     except RecursionError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -311,14 +312,19 @@ class DP206(Rule):
             "node: $Format:%H$\nnode-date: $Format:%cI$\n"
             "describe-name: $Format:%(describe:tags=true,match=*[0-9]*)$\n```"
         )
-        archival = _first_readable(places, ".git_archival.txt")
-        if archival is None:
+        found = [
+            (place, text)
+            for place in places
+            if (text := _first_readable([place], ".git_archival.txt")) is not None
+        ]
+        if not found:
             return (
                 "There is no readable `.git_archival.txt`, so a tarball from `git "
                 'archive` (GitHub\'s "Download ZIP", Zenodo, conda-forge recipes) '
                 f"cannot tell setuptools-scm its version. {archival_fix}\n\n"
                 "and mark it in `.gitattributes`: `.git_archival.txt  export-subst`."
             )
+        home, archival = found[0]
         if "$Format:%H$" not in archival or not re.search(
             r"^(describe-name|ref-names):\s*\$Format:", archival, re.MULTILINE
         ):
@@ -326,16 +332,14 @@ class DP206(Rule):
                 "`.git_archival.txt` lacks the `node` and `describe-name` "
                 f"placeholders setuptools-scm reads. {archival_fix}"
             )
-        attributes = "\n".join(
-            _first_readable([place], ".gitattributes") or "" for place in places
-        )
-        for line in attributes.splitlines():
-            fields = line.split()
-            if (
-                len(fields) > 1
-                and fields[0].lstrip("/").removeprefix("**/") == ".git_archival.txt"
-                and "export-subst" in fields[1:]
-            ):
+        # The archival file, as each .gitattributes that can mark it sees it.
+        targets = [(home, ".git_archival.txt")]
+        below = _relative(package, root) if home == package != root else None
+        if below:
+            targets.append((root, f"{below}/.git_archival.txt"))
+        for place, target in targets:
+            attributes = _first_readable([place], ".gitattributes") or ""
+            if _marks_export_subst(attributes, target):
                 return True
         return (
             "`.gitattributes` does not mark `.git_archival.txt` for substitution, "
@@ -375,3 +379,37 @@ def _first_readable(places: Sequence[Traversable], name: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _relative(package: Traversable, root: Traversable) -> str | None:
+    """Give ``package``'s path below ``root`` (POSIX form), if it is a path below it."""
+    try:
+        return PurePath(str(package)).relative_to(PurePath(str(root))).as_posix()
+    except ValueError:
+        return None
+
+
+def _marks_export_subst(attributes: str, target: str) -> bool:
+    """Tell whether a ``.gitattributes`` text gives ``target`` the ``export-subst`` attribute.
+
+    ``target`` is relative to the directory of the ``.gitattributes`` file. As
+    in git, a pattern without a slash matches the file name in any directory;
+    one with a slash matches the path from that directory.
+    """
+    name = target.rsplit("/", 1)[-1]
+    for line in attributes.splitlines():
+        fields = line.split()
+        if len(fields) < 2 or "export-subst" not in fields[1:]:
+            continue
+        pattern = fields[0]
+        if "/" not in pattern:
+            matched = fnmatch.fnmatchcase(name, pattern)
+        else:
+            anchored = pattern.removeprefix("/")
+            matched = fnmatch.fnmatchcase(target, anchored) or (
+                anchored.startswith("**/")
+                and fnmatch.fnmatchcase(target, anchored.removeprefix("**/"))
+            )
+        if matched:
+            return True
+    return False
