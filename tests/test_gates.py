@@ -291,9 +291,13 @@ def test_meets_the_deepmodeling_standard(project):
     assert_passed(project, "deepmodeling-standard")
 
 
+@pytest.mark.parametrize(
+    "project",
+    [name for name, answers in ANSWER_SETS.items() if answers.get("cli")],
+    indirect=True,
+)
 def test_cli_entry_point_runs(project):
-    if not project.answers["cli"]:
-        pytest.skip("this answer set has no command line")
+    assert project.answers["cli"]
     script = project.python.parent / project.answers["dist_name"]
     result = run([script, "1", "Hartree", "eV"], project.path)
     assert result.stdout == "27.21138625 eV\n"
