@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, committed_copy
+from conftest import ROOT, committed_copy, regenerate
 from deepmodeling_template import conflicts, freshness
 from deepmodeling_template.checks import cli
 
@@ -79,7 +79,9 @@ def behind(tmp_path) -> Path:
     project = shutil.copytree(EXAMPLE, tmp_path / "project")
     config = project / ".pre-commit-config.yaml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("rev: v0.1.0", "rev: v99.0.0"), encoding="utf-8")
+    release = f"rev: {regenerate.template_release()}"
+    assert release in text
+    config.write_text(text.replace(release, "rev: v99.0.0"), encoding="utf-8")
     return project
 
 

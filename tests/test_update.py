@@ -146,17 +146,20 @@ def export_commit(commit: str, destination: Path) -> None:
         tar.extractall(destination, **safe)
 
 
-@pytest.fixture(scope="module")
-def released_repo(tmp_path_factory) -> tuple[Path, str, str]:
-    """This repository's newest release, then the working tree as the next one.
+@pytest.fixture(scope="module", params=list(released_commits()))
+def released_repo(request, tmp_path_factory) -> tuple[Path, str, str]:
+    """One of this repository's releases, then the working tree as the next release.
 
-    Returns the template repository, the released tag and the next tag.
+    Every release in ``tests/releases.txt`` takes its turn: projects update
+    from whichever release they are on. Returns the template repository, the
+    released tag and the next tag.
     """
-    released, commit = next(iter(released_commits().items()))
-    upcoming = next_version(released)
+    released = request.param
+    newest = next(iter(released_commits()))
+    upcoming = next_version(max(newest, regenerate.template_release(), key=_version))
     repo = tmp_path_factory.mktemp("released-history") / "deepmodeling-template"
     repo.mkdir()
-    export_commit(commit, repo)
+    export_commit(released_commits()[released], repo)
     git_commit_all(repo, f"release {released}")
     run(["git", "tag", released], repo)
     for folder in ("includes", "template"):
@@ -165,6 +168,10 @@ def released_repo(tmp_path_factory) -> tuple[Path, str, str]:
     copy_template(repo)
     tag_release(repo, upcoming)
     return repo, released, upcoming
+
+
+def _version(tag: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in tag.removeprefix("v").split("."))
 
 
 # --- downstream life -------------------------------------------------------------
@@ -415,16 +422,11 @@ def test_update_needs_no_trust_and_keeps_a_clean_tree(template_repo, tmp_path):
     )  # ...and nothing else is left
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("source", ["synthetic", "previous release"])
-def test_updated_project_passes_its_own_tests_and_lint(
-    request, source, tmp_path, make_venv
-):
-    if source == "synthetic":
-        repo, old, new = request.getfixturevalue("template_repo"), "v0.1.0", "v0.2.0"
-    else:
-        repo, old, new = request.getfixturevalue("released_repo")
-    project = render_at(repo, tmp_path / "project", old)
+def assert_updated_project_is_green(
+    repo: Path, old: str, new: str, project: Path, make_venv
+) -> None:
+    """Render at ``old``, live, update to ``new``: the project's tests and lint pass."""
+    render_at(repo, project, old)
     live(project)
     update(project, new)
     git_commit_all(project, f"chore: update from deepmodeling-template {new}")
@@ -432,6 +434,25 @@ def test_updated_project_passes_its_own_tests_and_lint(
     run([venv / "python", "-m", "pytest", "-p", "no:cacheprovider"], project)
     run([venv / "ruff", "check", "--no-cache", "."], project)
     run([venv / "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+@pytest.mark.slow
+def test_updated_project_passes_its_own_tests_and_lint(
+    template_repo, tmp_path, make_venv
+):
+    assert_updated_project_is_green(
+        template_repo, "v0.1.0", "v0.2.0", tmp_path / "project", make_venv
+    )
+
+
+@pytest.mark.slow
+def test_project_updated_from_a_release_passes_its_own_tests_and_lint(
+    released_repo, tmp_path, make_venv
+):
+    repo, released, upcoming = released_repo
+    assert_updated_project_is_green(
+        repo, released, upcoming, tmp_path / "project", make_venv
+    )
 
 
 # --- renamed and removed questions ---------------------------------------------------
