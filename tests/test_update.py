@@ -1,9 +1,9 @@
 """`copier update` adopts a new template release and never loses a maintainer's work.
 
 Template versions are built in temporary git repositories: a scripted change
-on top of the working tree (``v0.1.0`` -> ``v0.2.0``), and this repository's
-newest release, taken from its own history (``tests/releases.txt``), followed
-by the working tree. Each scenario renders at the older version, commits, lives
+on top of the working tree (``v0.1.0`` -> ``v0.2.0``), and each of this
+repository's releases, taken from its own history (``tests/releases.txt``),
+followed by the working tree. Each scenario renders at the older version, commits, lives
 a scripted "downstream life" (edits, a new dependency, pre-commit.ci and
 Dependabot bumps, a deleted file), updates, and then checks what was kept, what
 arrived and that the project is still green.
@@ -355,7 +355,7 @@ def test_update_after_downstream_life_is_clean(template_repo, tmp_path, profile)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_update_from_the_previous_release_is_clean(released_repo, tmp_path, profile):
+def test_update_from_each_release_is_clean(released_repo, tmp_path, profile):
     """From this repository's newest release, as users' projects update."""
     repo, released, upcoming = released_repo
     project = render_at(repo, tmp_path / "project", released, profile=profile)
