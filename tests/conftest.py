@@ -130,6 +130,18 @@ def released_commits() -> dict[str, str]:
     return {tag: commit for tag, commit in pairs}
 
 
+@pytest.fixture
+def newest_release_from_pinned_rev(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the newest release from a project's pinned rev, not the installed version.
+
+    The installed checker is a development version here; pinning this keeps
+    the tests independent of how the repository is installed.
+    """
+    from deepmodeling_template import freshness
+
+    monkeypatch.setattr(freshness, "own_version", lambda: None)
+
+
 @pytest.fixture(scope="session")
 def released_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The working tree as a template repository tagged with the release it declares.

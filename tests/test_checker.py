@@ -24,10 +24,13 @@ from repo_review.fixtures import apply_fixtures, compute_fixtures
 from repo_review.processor import CollectionReturn, process
 
 from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, regenerate
-from deepmodeling_template import checks, freshness
+from deepmodeling_template import checks
 from deepmodeling_template.checks import cli
 from deepmodeling_template.checks.docs import SPHINX_CONFS
 from deepmodeling_template.checks.fixtures import pyproject as tolerant_pyproject
+
+# The installed checker is a development version: releases come from the pinned rev.
+pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
 
 FAMILY = "deepmodeling"
 RULE_IDS = [rule.__name__ for rule in checks.RULES]
@@ -64,16 +67,6 @@ def private_copy(source, destination):
 def project(rendered_release, tmp_path):
     """A private copy of the default render, free to break."""
     return private_copy(rendered_release("default"), tmp_path / "demo-project")
-
-
-@pytest.fixture(autouse=True)
-def _newest_release_from_pinned_rev(monkeypatch):
-    """Take the newest release from the project's pinned rev, not the installed version.
-
-    The installed checker is a development version here; pinning this keeps
-    the tests independent of how the repository is installed.
-    """
-    monkeypatch.setattr(freshness, "own_version", lambda: None)
 
 
 # --- running the checker -------------------------------------------------------

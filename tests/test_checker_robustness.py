@@ -15,20 +15,17 @@ import pytest
 import yaml
 
 from conftest import ROOT, committed_copy, regenerate
-from deepmodeling_template import conflicts, freshness
+from deepmodeling_template import conflicts
 from deepmodeling_template.checks import cli
+
+# The installed checker is a development version: releases come from the pinned rev.
+pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
 
 EXAMPLE = ROOT / "examples" / "python"
 STAMP_REFERENCE = (
     "# X\n\nX has joined the [DeepModeling community][dpc] as a **Sandbox** project.\n\n"
     "[dpc]: https://github.com/deepmodeling/community\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _newest_release_from_pinned_rev(monkeypatch):
-    """The installed checker is a development version: take releases from the rev."""
-    monkeypatch.setattr(freshness, "own_version", lambda: None)
 
 
 def outcomes(root: Path, package_dir: str = "") -> dict[str, cli.Outcome]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, regenerate, released_commits, run
+from deepmodeling_template import freshness
 
 
 @pytest.mark.slow
@@ -44,16 +45,12 @@ def test_the_release_list_matches_the_tags():
     )
 
 
-def _version(tag: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in tag.removeprefix("v").split("."))
-
-
 def test_template_release_is_not_behind_any_release():
     """Tagging without bumping `template_release` would pin projects' hooks to an older rev."""
     tags = run(["git", "tag", "--list", "v*"], ROOT).stdout.split()
-    newest = max(map(_version, [*released_commits(), *tags]))
+    newest = max(map(freshness.parse_release, [*released_commits(), *tags]))
     declared = regenerate.template_release()
-    assert _version(declared) >= newest, (
+    assert freshness.parse_release(declared) >= newest, (
         f"includes/project.jinja declares {declared}: set template_release to the "
         "release you tag (CONTRIBUTING.md, Release)"
     )

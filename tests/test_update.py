@@ -38,7 +38,7 @@ from conftest import (
     run,
     tag_release,
 )
-from deepmodeling_template import conflicts
+from deepmodeling_template import conflicts, freshness
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,8 +110,8 @@ def template_repo(tmp_path_factory) -> Path:
 
 
 def next_version(tag: str) -> str:
-    major, minor, patch = tag.removeprefix("v").split(".")
-    return f"v{major}.{minor}.{int(patch) + 1}"
+    release = freshness.parse_release(tag)
+    return str(release._replace(patch=release.patch + 1))
 
 
 def export_commit(commit: str, destination: Path) -> None:
@@ -155,11 +155,14 @@ def released_repo(request, tmp_path_factory) -> tuple[Path, str, str]:
     released tag and the next tag.
     """
     released = request.param
-    newest = next(iter(released_commits()))
-    upcoming = next_version(max(newest, regenerate.template_release(), key=_version))
+    releases = released_commits()
+    newest = max(
+        [*releases, regenerate.template_release()], key=freshness.parse_release
+    )
+    upcoming = next_version(newest)
     repo = tmp_path_factory.mktemp("released-history") / "deepmodeling-template"
     repo.mkdir()
-    export_commit(released_commits()[released], repo)
+    export_commit(releases[released], repo)
     git_commit_all(repo, f"release {released}")
     run(["git", "tag", released], repo)
     for folder in ("includes", "template"):
@@ -168,10 +171,6 @@ def released_repo(request, tmp_path_factory) -> tuple[Path, str, str]:
     copy_template(repo)
     tag_release(repo, upcoming)
     return repo, released, upcoming
-
-
-def _version(tag: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in tag.removeprefix("v").split("."))
 
 
 # --- downstream life -------------------------------------------------------------

@@ -54,9 +54,10 @@ class DP101(Rule):
     def check(cls, root: Traversable, package: Traversable) -> bool | str:
         """Look for a non-empty ``LICENSE*``/``COPYING*`` file at the top."""
         names = lic.license_files(package)
-        if not names and package != root and lic.license_files(root):
+        at_top = lic.license_files(root) if not names and package != root else []
+        if at_top:
             return (
-                f"{listing(lic.license_files(root))} is at the top of the repository "
+                f"{listing(at_top)} is at the top of the repository "
                 "but not in the Python package's directory, so the sdist and "
                 "wheel built there do not ship it (`license-files` cannot reach "
                 "outside it). Copy the license text into the package directory "

@@ -15,7 +15,6 @@ from ._core import Rule, listing, mapping, read_text, sequence, table
 from ._pyproject import build_requirements, legacy_files, oldest_python, project
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from importlib.resources.abc import Traversable
 
     from ._core import Document
@@ -312,19 +311,22 @@ class DP206(Rule):
             "node: $Format:%H$\nnode-date: $Format:%cI$\n"
             "describe-name: $Format:%(describe:tags=true,match=*[0-9]*)$\n```"
         )
-        found = [
-            (place, text)
-            for place in places
-            if (text := _first_readable([place], ".git_archival.txt")) is not None
-        ]
-        if not found:
+        found = next(
+            (
+                (place, text)
+                for place in places
+                if (text := _read_or_none(place, ".git_archival.txt")) is not None
+            ),
+            None,
+        )
+        if found is None:
             return (
                 "There is no readable `.git_archival.txt`, so a tarball from `git "
                 'archive` (GitHub\'s "Download ZIP", Zenodo, conda-forge recipes) '
                 f"cannot tell setuptools-scm its version. {archival_fix}\n\n"
                 "and mark it in `.gitattributes`: `.git_archival.txt  export-subst`."
             )
-        home, archival = found[0]
+        home, archival = found
         if "$Format:%H$" not in archival or not re.search(
             r"^(describe-name|ref-names):\s*\$Format:", archival, re.MULTILINE
         ):
@@ -338,7 +340,7 @@ class DP206(Rule):
         if below:
             targets.append((root, f"{below}/.git_archival.txt"))
         for place, target in targets:
-            attributes = _first_readable([place], ".gitattributes") or ""
+            attributes = _read_or_none(place, ".gitattributes") or ""
             if _marks_export_subst(attributes, target):
                 return True
         return (
@@ -371,14 +373,12 @@ class DP207(Rule):
         return True
 
 
-def _first_readable(places: Sequence[Traversable], name: str) -> str | None:
-    """Return the text of the first readable ``name`` in ``places``, else ``None``."""
-    for place in places:
-        try:
-            return read_text(place, name)
-        except ValueError:
-            continue
-    return None
+def _read_or_none(place: Traversable, name: str) -> str | None:
+    """Return the text of ``name`` in ``place``, or ``None`` when it cannot be read."""
+    try:
+        return read_text(place, name)
+    except ValueError:
+        return None
 
 
 def _relative(package: Traversable, root: Traversable) -> str | None:
