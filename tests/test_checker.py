@@ -346,11 +346,11 @@ def remove_hook(config, hook_id):
 
 
 def without_conflict_guard(config):
+    """Only plain check-merge-conflict left, which looks only inside a git merge."""
     remove_hook(config, "check-copier-conflicts")
     for repo in config["repos"]:
-        for hook in repo["hooks"]:
-            if hook["id"] == "check-merge-conflict":
-                hook.pop("args", None)
+        if repo["repo"].endswith("/pre-commit-hooks"):
+            repo["hooks"].append({"id": "check-merge-conflict"})
 
 
 def publish_steps(workflow):

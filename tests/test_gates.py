@@ -31,7 +31,6 @@ pytestmark = pytest.mark.slow
 PRE_COMMIT_HOOKS = {
     "check-added-large-files": (["--maxkb=1024"], "file"),
     "check-json": ([], "json"),
-    "check-merge-conflict": (["--assume-in-merge"], "text"),
     "check-symlinks": ([], "symlink"),
     "check-toml": ([], "toml"),
     "check-yaml": ([], "yaml"),

@@ -237,7 +237,9 @@ def test_release_workflow_publishes_every_build(copie, profile):
 def test_answers_file_records_every_decision(rendered, answer_set):
     project = rendered(**ANSWER_SETS[answer_set])
     answers = yaml.safe_load(read(project, ".copier-answers.yml"))
-    assert {key for key in answers if not key.startswith("_")} == QUESTIONS
+    # `kept_files` is asked, and recorded, only when adopting.
+    recorded = QUESTIONS if answers["adopting"] else QUESTIONS - {"kept_files"}
+    assert {key for key in answers if not key.startswith("_")} == recorded
     assert answers["_src_path"]
     for question, value in ANSWER_SETS[answer_set].items():
         assert answers[question] == value
@@ -326,6 +328,6 @@ def test_message_after_copy_fits_a_new_or_an_adopting_project(tmp_path, adopting
         tmp_path,
     )
     message = result.stderr
-    assert ("your own files were kept" in message) is adopting
+    assert ('then "skip": it kept yours' in message) is adopting
     assert ("git init -b main" in message) is not adopting
     assert "TEMPLATE_UPDATE_TOKEN" in message  # the deepmodeling default: the bot is on

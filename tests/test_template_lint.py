@@ -24,6 +24,7 @@ COPIER_VARIABLES = {
     "_copier_phase",
     "_copier_python",
     "_folder_name",
+    "UNSET",  # in a default: leaves the question without one
 }
 # The same environment as Copier's: its filters and the `do` statement.
 JINJA = Environment(

@@ -151,8 +151,9 @@ class DP304(Rule):
                     return True
         guard = (
             "Add the template's `check-copier-conflicts` hook (it also catches "
-            "`*.rej` files) from `https://github.com/deepmodeling/deepmodeling-template`, "
-            'or give `check-merge-conflict` `args: ["--assume-in-merge"]`.'
+            "`*.rej` files, and unlike `--assume-in-merge` it does not take a "
+            "reStructuredText `=======` underline for a marker) from "
+            "`https://github.com/deepmodeling/deepmodeling-template`."
         )
         if merge_hooks:
             return (
