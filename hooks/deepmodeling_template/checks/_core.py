@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -246,11 +245,6 @@ def table(data: Any, *keys: str) -> dict[str, Any]:
     for key in keys:
         node = mapping(node.get(key))
     return node
-
-
-def normalize_name(name: str) -> str:
-    """Normalize a distribution name as PEP 503 does."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def listing(items: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.version import Version
 
 from . import _licenses as lic
 from ._core import Rule, listing, mapping, read_text, sequence, table
@@ -32,13 +33,16 @@ BACKENDS = {
     "mesonpy": "meson-python",
 }
 # The first release of each backend that accepts PEP 639 license metadata.
-PEP639_MINIMUM: dict[str, tuple[int, ...]] = {
-    "setuptools": (77, 0, 3),
-    "scikit-build-core": (0, 11),
-    "hatchling": (1, 27),
-    "flit-core": (3, 11),
-    "pdm-backend": (2, 4),
-    "meson-python": (0, 18),
+PEP639_MINIMUM: dict[str, Version] = {
+    name: Version(first)
+    for name, first in {
+        "setuptools": "77.0.3",
+        "scikit-build-core": "0.11",
+        "hatchling": "1.27",
+        "flit-core": "3.11",
+        "pdm-backend": "2.4",
+        "meson-python": "0.18",
+    }.items()
 }
 # Deprecated or free-text spellings people write instead of an SPDX identifier.
 NOT_SPDX = {
@@ -60,10 +64,6 @@ BUILD_SYSTEM_EXAMPLE = (
     'requires = ["setuptools>=77.0.3", "setuptools-scm>=8"]\n'
     'build-backend = "setuptools.build_meta"\n```'
 )
-
-
-def _version(parts: tuple[int, ...]) -> str:
-    return ".".join(map(str, parts))
 
 
 class DP201(Rule):
@@ -223,18 +223,18 @@ class DP204(Rule):
         if provider and provider not in requirements:
             problems.append(
                 f'`build-backend = "{backend}"` but `requires` does not list '
-                f"`{provider}>={_version(PEP639_MINIMUM[provider])}`"
+                f"`{provider}>={PEP639_MINIMUM[provider]}`"
             )
         for name, minimum in PEP639_MINIMUM.items():
             if name not in requirements:
                 continue
             lower = requirements[name].lower
             if lower is None or lower < minimum:
-                have = f"`>={_version(lower)}`" if lower else "no lower bound"
+                have = f"`>={lower}`" if lower else "no lower bound"
                 problems.append(
-                    f"`{name}` has {have}, but only {name} {_version(minimum)} and "
+                    f"`{name}` has {have}, but only {name} {minimum} and "
                     'later accept `license = "..."` and `license-files`: require '
-                    f"`{name}>={_version(minimum)}`"
+                    f"`{name}>={minimum}`"
                 )
         if problems:
             return "In `[build-system] requires`: " + "; ".join(problems) + "."
