@@ -10,7 +10,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ._core import is_file, mapping, sequence
+from ._core import first_file, is_file, list_dir, mapping, sequence
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._core import Document
 
 LEGACY_FILES = ("setup.py", "setup.cfg")
+PACKAGE_FILES = ("pyproject.toml", *LEGACY_FILES)
 # Operators that put a lower bound on the versions a specifier allows.
 _LOWER_BOUNDS = {">=", ">", "==", "===", "~="}
 # Python 3 minor versions, past any that exists, for reading ``requires-python``.
@@ -39,6 +40,35 @@ def spdx_license(document: Document) -> str | None:
 def legacy_files(package: Traversable) -> list[str]:
     """List the setuptools configuration files that exist (``setup.py``, ``setup.cfg``)."""
     return [name for name in LEGACY_FILES if is_file(package, name)]
+
+
+def packages_below(root: Traversable, depth: int = 2) -> list[tuple[str, str]]:
+    """Find the Python packages in the folders below ``root``.
+
+    Looks ``depth`` folders down, past hidden folders and into no package.
+
+    Returns
+    -------
+    list of (str, str)
+        Each package's folder, relative to ``root``, and the file that makes it
+        one (``pyproject.toml``, ``setup.py`` or ``setup.cfg``).
+    """
+    found: list[tuple[str, str]] = []
+    folders = [""]
+    for _ in range(depth):
+        below = []
+        for folder in folders:
+            for item in list_dir(root, folder):
+                if item.name.startswith(".") or not item.is_dir():
+                    continue
+                path = f"{folder}/{item.name}".lstrip("/")
+                name = first_file(root, *(f"{path}/{name}" for name in PACKAGE_FILES))
+                if name:
+                    found.append((path, name.rpartition("/")[2]))
+                else:
+                    below.append(path)
+        folders = below
+    return found
 
 
 class BuildRequirement(NamedTuple):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._core import Rule, listing, mapping, sequence
+from ._core import Rule, Skip, listing, mapping, sequence
 from ._pyproject import oldest_python, project, python_classifiers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 SETUP_ACTIONS = (
@@ -102,7 +102,7 @@ class DP401(Rule):
     @classmethod
     def check(
         cls, dp_pyproject: Document, dp_workflows: tuple[Document, ...]
-    ) -> bool | str | None:
+    ) -> Verdict:
         """Match the Pythons of the test jobs against requires-python and classifiers."""
         oldest = oldest_python(str(project(dp_pyproject).get("requires-python")))
         minors = [
@@ -144,7 +144,11 @@ class DP401(Rule):
         if not missing:
             return True
         if from_file:
-            return None  # a python-version-file names versions this checker cannot see
+            return Skip(
+                f"A test job takes its Python from a `python-version-file`, which "
+                f"this checker does not read, and {listing(f'3.{m}' for m in missing)} "
+                "may be among the versions it names."
+            )
         seen = (
             "run on " + ", ".join(f"3.{minor}" for minor in sorted(tested))
             if tested
@@ -243,10 +247,10 @@ class DP404(Rule):
     """Every workflow sets restrictive top-level permissions."""
 
     @classmethod
-    def check(cls, dp_workflows: tuple[Document, ...]) -> bool | str | None:
+    def check(cls, dp_workflows: tuple[Document, ...]) -> Verdict:
         """Read the top-level ``permissions`` of each workflow."""
         if not dp_workflows:
-            return None
+            return Skip("There are no workflows in `.github/workflows/` to check.")
         problems = []
         for workflow in dp_workflows:
             if workflow.error:

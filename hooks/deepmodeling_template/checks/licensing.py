@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import _licenses as lic
-from ._core import Rule, is_file, listing, mapping, read_text, sequence
+from ._core import Rule, Skip, is_file, listing, mapping, read_text, sequence
 from ._pyproject import project, spdx_license
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 
 def _license_texts(package: Traversable, document: Document) -> dict[str, str]:
@@ -87,7 +87,7 @@ class DP102(Rule):
     requires = frozenset({"DP101", "DP202"})
 
     @classmethod
-    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, package: Traversable, dp_pyproject: Document) -> Verdict:
         """Compare the license text with the SPDX expression, by license family."""
         expression = spdx_license(dp_pyproject) or ""
         expected = {
@@ -96,7 +96,10 @@ class DP102(Rule):
             if family
         }
         if not expected:
-            return None  # only licenses the checker knows can be compared
+            return Skip(
+                f'`license = "{expression}"` names no license whose text this '
+                f"checker recognises ({lic.KNOWN_TEXTS}), so the text is not compared."
+            )
         texts = _license_texts(package, dp_pyproject)
         found = _families(texts)
         missing = expected - found
@@ -119,7 +122,7 @@ class DP103(Rule):
     @classmethod
     def check(
         cls, package: Traversable, dp_citation: Document, dp_pyproject: Document
-    ) -> bool | str | None:
+    ) -> Verdict:
         """Compare ``license`` in CITATION.cff with pyproject.toml (or LICENSE)."""
         value = mapping(dp_citation.data).get("license")
         cff_ids = [value] if isinstance(value, str) else sequence(value)
@@ -148,7 +151,16 @@ class DP103(Rule):
         texts = _license_texts(package, dp_pyproject)
         found = _families(texts)
         if not families or not found:
-            return None
+            unknown = (
+                f"`license: {', '.join(cff_ids)}` in `CITATION.cff` names no license "
+                "whose text this checker recognises"
+                if not families
+                else f"{_describe(texts, found)}"
+            )
+            return Skip(
+                "`pyproject.toml` has no SPDX `license` to compare `CITATION.cff` "
+                f"with, and {unknown}."
+            )
         if families <= found:
             return True
         return (

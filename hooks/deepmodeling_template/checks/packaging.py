@@ -12,13 +12,19 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 from packaging.version import Version
 
 from . import _licenses as lic
-from ._core import Rule, listing, mapping, read_text, sequence, table
-from ._pyproject import build_requirements, legacy_files, oldest_python, project
+from ._core import Rule, Skip, listing, mapping, read_text, sequence, table
+from ._pyproject import (
+    build_requirements,
+    legacy_files,
+    oldest_python,
+    packages_below,
+    project,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 SCM = "setuptools-scm"
 SKBUILD_SCM_PROVIDER = "scikit_build_core.metadata.setuptools_scm"
@@ -70,13 +76,14 @@ class DP201(Rule):
     """Package metadata lives in the [project] table of pyproject.toml (PEP 621)."""
 
     @classmethod
-    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+    def check(
+        cls, root: Traversable, package: Traversable, dp_pyproject: Document
+    ) -> Verdict:
         """Find a PEP 621 ``[project]`` table with a ``name``."""
         legacy = legacy_files(package)
         if not dp_pyproject.found:
             if not legacy:
-                # No Python package here: a C++ project, or use --package-dir.
-                return None
+                return _no_package(root, package, "There is no `pyproject.toml`")
             return (
                 f"This project is configured by {listing(legacy)} only; there is no "
                 "`pyproject.toml`. Move the metadata (name, description, "
@@ -95,7 +102,12 @@ class DP201(Rule):
         data = mapping(dp_pyproject.data)
         if not isinstance(data.get("project"), dict):
             if "build-system" not in data and not legacy:
-                return None  # pyproject.toml only configures tools
+                return _no_package(
+                    root,
+                    package,
+                    "`pyproject.toml` only configures tools (it has no `[project]` "
+                    "or `[build-system]` table)",
+                )
             where = f" (the metadata is in {listing(legacy)})" if legacy else ""
             return (
                 f"`pyproject.toml` has no `[project]` table{where}. Declare the "
@@ -109,19 +121,47 @@ class DP201(Rule):
         return True
 
 
+def _no_package(root: Traversable, package: Traversable, found: str) -> Skip:
+    """Skip the packaging rules where there is no Python package, naming those below."""
+    where = _relative(package, root) if package != root else None
+    here = f"in `{where}`" if where else "at the top of the repository"
+    start = (
+        f"{found} {here}, and no `setup.py` or `setup.cfg`, so the Python "
+        "packaging rules do not apply here."
+    )
+    below = packages_below(package)
+    if not below:
+        return Skip(
+            f"{start} If the Python package is in a folder, check it with "
+            "`dp-standard -p FOLDER` (`repo-review --package-dir FOLDER`)."
+        )
+    places = [(f"{where}/{path}" if where else path, name) for path, name in below]
+    named = " and ".join(f"`{folder}` (its `{name}`)" for folder, name in places)
+    which = "The Python package is" if len(places) == 1 else "There are Python packages"
+    first = places[0][0]
+    return Skip(
+        f"{start} {which} in {named}: check {'it' if len(places) == 1 else 'one'} "
+        f"with `dp-standard -p {first}` (`repo-review --package-dir {first}`).",
+        notice=True,
+    )
+
+
 class DP202(Rule):
     """The license is an SPDX license expression string (PEP 639)."""
 
     requires = frozenset({"DP201"})
 
     @classmethod
-    def check(cls, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, dp_pyproject: Document) -> Verdict:
         """Require ``license = "<SPDX expression>"``."""
         meta = project(dp_pyproject)
         value = meta.get("license")
         if value is None:
             if "license" in sequence(meta.get("dynamic")):
-                return None  # the backend fills it in; nothing to read here
+                return Skip(
+                    "`license` is listed in `dynamic = [...]`: the build backend "
+                    "fills it in, so `pyproject.toml` has no license to read."
+                )
             return (
                 "`[project]` declares no `license`. Add the SPDX expression of the "
                 'license, e.g. `license = "LGPL-3.0-or-later"`, and '
@@ -207,7 +247,7 @@ class DP204(Rule):
     requires = frozenset({"DP202"})
 
     @classmethod
-    def check(cls, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, dp_pyproject: Document) -> Verdict:
         """Compare the backend's lower bound with its first PEP 639 release."""
         build_system = table(dp_pyproject.data, "build-system")
         if not build_system:
@@ -239,7 +279,14 @@ class DP204(Rule):
         if problems:
             return "In `[build-system] requires`: " + "; ".join(problems) + "."
         if not provider and not requirements.keys() & PEP639_MINIMUM.keys():
-            return None  # a backend this checker does not know
+            named = (
+                f'`build-backend = "{backend}"`' if backend else "no `build-backend`"
+            )
+            return Skip(
+                f"`[build-system]` has {named} and requires none of the backends "
+                f"whose first PEP 639 release this checker knows "
+                f"({listing(PEP639_MINIMUM)})."
+            )
         return True
 
 

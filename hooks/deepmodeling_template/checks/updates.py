@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import freshness
-from ._core import TEMPLATE_URL, Rule, child, is_file
+from ._core import TEMPLATE_URL, Rule, Skip, child, is_file
 from .precommit import hook_ids
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 ANSWERS = ".copier-answers.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -53,13 +53,17 @@ class DP702(Rule):
     requires = frozenset({"DP701"})
 
     @classmethod
-    def check(cls, root: Traversable) -> bool | str | None:
+    def check(cls, root: Traversable) -> Verdict:
         """Compare ``_commit`` with the newest release, as check-template-version does."""
         answers = child(root, ANSWERS)
         config = child(root, PRE_COMMIT_CONFIG)
         try:
             if freshness.newest_release(None, config) is None:  # type: ignore[arg-type]
-                return None  # nothing says which release is the newest
+                return Skip(
+                    "Nothing here names the newest template release: the installed "
+                    "checker is a development version, and no `rev` pins the "
+                    f"template's `{freshness.HOOK_ID}` hook in `{PRE_COMMIT_CONFIG}`."
+                )
             message = freshness.check(answers, config, None)  # type: ignore[arg-type]
         except freshness.CheckError as error:
             return str(error)

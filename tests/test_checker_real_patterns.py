@@ -1,0 +1,235 @@
+"""The checker on patterns met in the community's real repositories.
+
+Each case is a small synthetic repository that reproduces one pattern of
+DeePMD-kit, DP-GEN, DPDispatcher or ABACUS (named in the test), with the
+verdict a careful maintainer of that repository would accept: no false
+failure, advice that points the right way, and a reason for every skip.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from deepmodeling_template import checks
+from deepmodeling_template.checks import cli
+from deepmodeling_template.checks._core import Document, load_toml
+
+# The installed checker is a development version: releases come from the pinned rev.
+pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
+
+needs_repo_review = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="repo-review needs Python 3.11"
+)
+
+LGPL_TEXT = (ROOT / "includes" / "licenses" / "LGPL-3.0-or-later.txt").read_text(
+    encoding="utf-8"
+)
+ARCHIVAL = (ROOT / "examples" / "python" / ".git_archival.txt").read_text(
+    encoding="utf-8"
+)
+SKBUILD_SCM = "scikit_build_core.metadata.setuptools_scm"
+STATEMENTS = {rule.__name__: (rule.__doc__ or "").strip() for rule in checks.RULES}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def outcomes(root: Path, package_dir: str = "") -> dict[str, cli.Outcome]:
+    return {outcome.name: outcome for outcome in cli.run(root, package_dir)}
+
+
+def pyproject(text: str, tmp_path: Path) -> Document:
+    """The ``dp_pyproject`` fixture for a pyproject.toml text."""
+    return load_toml(write(tmp_path, {"pyproject.toml": text}), "pyproject.toml")
+
+
+def compute(name: str, **fixtures: object):
+    """One rule through repo-review's own test helper, as sp-repo-review tests do."""
+    testing = pytest.importorskip("repo_review.testing")
+    return testing.compute_check(name, **fixtures)
+
+
+def project_toml(
+    *,
+    requires: str = '"setuptools>=77.0.3", "setuptools-scm>=8"',
+    backend: str = "setuptools.build_meta",
+    requires_python: str = ">=3.10",
+    classifiers: tuple[str, ...] = ("3.10", "3.13"),
+    extra: str = "[tool.setuptools_scm]\n",
+) -> str:
+    listed = ", ".join(
+        f'"Programming Language :: Python :: {minor}"' for minor in classifiers
+    )
+    return (
+        f'[build-system]\nrequires = [{requires}]\nbuild-backend = "{backend}"\n\n'
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n'
+        'license = "LGPL-3.0-or-later"\nlicense-files = ["LICENSE"]\n'
+        f'requires-python = "{requires_python}"\nclassifiers = [{listed}]\n\n{extra}'
+    )
+
+
+def ci_workflow(matrix: str, setup: str = "${{ matrix.python }}") -> str:
+    return (
+        "on: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        f"    strategy:\n      matrix:\n        python: {matrix}\n"
+        "    steps:\n      - uses: actions/setup-python@v6\n"
+        f"        with:\n          python-version: {setup}\n"
+        "      - run: pytest\n"
+    )
+
+
+# --- DP205/DP206: scikit-build-core brings setuptools-scm (DeePMD-kit) ------------
+
+DYNAMIC_METADATA = f'[[tool.dynamic-metadata]]\nprovider = "{SKBUILD_SCM}"\n'
+SKBUILD_PROVIDER = f'[tool.scikit-build]\nmetadata.version.provider = "{SKBUILD_SCM}"\n'
+
+
+# --- DP401: the Pythons CI tests (DeePMD-kit, DP-GEN) ----------------------------
+
+FROM_JSON = (
+    "${{ fromJSON(github.event_name == 'pull_request' && '[\"3.10\"]' || "
+    '\'["3.10", "3.13"]\') }}'
+)
+
+
+def dp401(tmp_path: Path, workflow: str, **toml: object) -> cli.Outcome:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project_toml(**toml),  # type: ignore[arg-type]
+            ".github/workflows/test.yml": workflow,
+        },
+    )
+    return outcomes(tmp_path)["DP401"]
+
+
+# --- DP104: a package below the top inherits the repository's LICENSE (ABACUS) ----
+
+
+# --- DP207: the community's floor is Python 3.10 ---------------------------------
+
+
+# --- Python rules follow the Python package (ABACUS) -----------------------------
+
+PRE_COMMIT_CPP = (
+    "repos:\n  - repo: https://github.com/pocc/pre-commit-hooks\n    rev: v1.3.5\n"
+    "    hooks:\n      - id: clang-tidy\n"
+)
+
+
+def cpp_repository(root: Path, *, package: bool) -> Path:
+    files = {
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.16)\n",
+        "LICENSE": LGPL_TEXT,
+        ".pre-commit-config.yaml": PRE_COMMIT_CPP,
+    }
+    if package:
+        files["python/pyabacus/pyproject.toml"] = (
+            '[build-system]\nrequires = ["scikit-build-core>=0.11"]\n'
+            'build-backend = "scikit_build_core.build"\n'
+            '[project]\nname = "pyabacus"\nversion = "0.0.1"\n'
+        )
+    return write(root, files)
+
+
+def test_a_package_below_the_top_is_named_with_the_option_to_check_it(tmp_path, capsys):
+    root = cpp_repository(tmp_path, package=True)
+    results = outcomes(root)
+    assert results["DP201"].result is None
+    assert "`python/pyabacus`" in results["DP201"].message
+    assert "-p python/pyabacus" in results["DP201"].message
+    # Said in the default report too, which lists only failures.
+    cli.main([str(root)])
+    assert "-p python/pyabacus" in capsys.readouterr().out
+    # Pointed at the package, the Python rules apply.
+    assert outcomes(root, "python/pyabacus")["DP303"].result is False
+
+
+# --- one cause, one report --------------------------------------------------------
+
+
+# --- every skip says why ----------------------------------------------------------
+
+SKIPPING_REPOSITORIES = {
+    "empty": {},
+    "C++": {"CMakeLists.txt": "project(x)\n", ".pre-commit-config.yaml": "repos: []\n"},
+    "tools only": {"pyproject.toml": "[tool.ruff]\nline-length = 88\n"},
+    "dynamic license, unknown backend": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n'
+            '[project]\nname = "x"\ndynamic = ["version", "license"]\n'
+        ),
+        ".github/workflows/ci.yml": "on: push\npermissions: {}\njobs: {}\n",
+    },
+    "unknown license": {
+        "LICENSE": "All rights reserved.\n",
+        "pyproject.toml": '[project]\nname = "x"\nlicense = "LicenseRef-Own"\n',
+        "CITATION.cff": "cff-version: 1.2.0\nmessage: m\ntitle: t\nauthors: [{name: a}]\n",
+    },
+}
+
+
+@pytest.mark.parametrize("runner", [cli.run, cli.run_without_repo_review])
+@pytest.mark.parametrize("files", list(SKIPPING_REPOSITORIES))
+def test_every_skipped_rule_says_why(tmp_path, files, runner):
+    write(tmp_path, SKIPPING_REPOSITORIES[files])
+    skipped = {o.name: o.message for o in runner(tmp_path) if o.result is None}
+    assert skipped
+    assert all(message.strip() for message in skipped.values()), skipped
+
+
+@needs_repo_review
+def test_dp_standard_shows_the_skip_reasons(tmp_path, capsys):
+    write(tmp_path, SKIPPING_REPOSITORIES["C++"])
+    cli.main([str(tmp_path), "--show-all"])
+    out = capsys.readouterr().out
+    assert "DP202 skipped:" in out
+    assert "Needs DP201" in out.split("DP202 skipped:")[1].split("\n\n")[0]
+
+
+def repo_review_results(root: Path):
+    """This family through repo-review's processor, as ``repo-review`` runs it."""
+    pytest.importorskip("repo_review")
+    from repo_review.fixtures import compute_fixtures
+    from repo_review.processor import CollectionReturn, process
+
+    collected = CollectionReturn(
+        compute_fixtures(root, root, cli.FIXTURES),
+        checks.repo_review_checks(),
+        checks.repo_review_families(),
+    )
+    return {result.name: result for result in process(root, collected=collected)[1]}
+
+
+@needs_repo_review
+@pytest.mark.parametrize("files", list(SKIPPING_REPOSITORIES))
+def test_repo_review_shows_the_skip_reasons(tmp_path, files):
+    rich = pytest.importorskip("rich.text")
+    write(tmp_path, SKIPPING_REPOSITORIES[files])
+    for name, result in repo_review_results(tmp_path).items():
+        shown = rich.Text.from_markup(result.description).plain
+        assert shown.startswith(STATEMENTS[name]), (name, shown)
+        if result.result is None:
+            assert len(shown) > len(STATEMENTS[name]) + 10, (name, shown)
+        else:
+            assert shown == STATEMENTS[name], (name, shown)
+
+
+@needs_repo_review
+def test_repo_review_shows_every_statement_whole(tmp_path):
+    """Rich markup ate `[project]` from DP201's statement."""
+    rich = pytest.importorskip("rich.text")
+    results = repo_review_results(tmp_path)
+    assert "[project]" in rich.Text.from_markup(results["DP201"].description).plain
+
+
+# --- messages -----------------------------------------------------------------------
