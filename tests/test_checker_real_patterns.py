@@ -93,6 +93,63 @@ DYNAMIC_METADATA = f'[[tool.dynamic-metadata]]\nprovider = "{SKBUILD_SCM}"\n'
 SKBUILD_PROVIDER = f'[tool.scikit-build]\nmetadata.version.provider = "{SKBUILD_SCM}"\n'
 
 
+@pytest.mark.parametrize(
+    "configuration",
+    [
+        # DeePMD-kit: an in-tree backend wrapping scikit-build-core.
+        f"[tool.setuptools_scm]\n\n{DYNAMIC_METADATA}",
+        SKBUILD_PROVIDER,
+    ],
+    ids=["dynamic-metadata", "metadata.version.provider"],
+)
+def test_scikit_build_core_plugin_needs_no_setuptools_scm_requirement(
+    tmp_path, configuration
+):
+    text = project_toml(
+        requires='"scikit-build-core>=1", "packaging"',
+        backend="backend.dp_backend",
+        extra=configuration,
+    )
+    result = compute("DP205", dp_pyproject=pyproject(text, tmp_path))
+    assert result.result is True, result.err_msg
+
+
+def test_scikit_build_core_plugin_lets_the_archival_file_be_checked(tmp_path):
+    """The false DP205 failure used to hide a valid .git_archival.txt (DP206)."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": project_toml(
+                requires='"scikit-build-core>=1"',
+                backend="scikit_build_core.build",
+                extra=f"[tool.setuptools_scm]\n\n{DYNAMIC_METADATA}",
+            ),
+            ".git_archival.txt": ARCHIVAL,
+            ".gitattributes": ".git_archival.txt  export-subst\n",
+        },
+    )
+    results = outcomes(tmp_path)
+    assert (results["DP205"].result, results["DP206"].result) == (True, True)
+
+
+def test_scikit_build_core_plugin_without_scikit_build_core_fails(tmp_path):
+    text = project_toml(requires='"setuptools>=77.0.3"', extra=SKBUILD_PROVIDER)
+    result = compute("DP205", dp_pyproject=pyproject(text, tmp_path))
+    assert result.result is False
+    assert "scikit-build-core is not in `[build-system] requires`" in result.err_msg
+
+
+def test_dynamic_metadata_needs_a_scikit_build_core_that_reads_it(tmp_path):
+    text = project_toml(
+        requires='"scikit-build-core>=0.11"',
+        backend="scikit_build_core.build",
+        extra=DYNAMIC_METADATA,
+    )
+    result = compute("DP205", dp_pyproject=pyproject(text, tmp_path))
+    assert result.result is False
+    assert "require `scikit-build-core>=1`" in result.err_msg
+
+
 # --- DP401: the Pythons CI tests (DeePMD-kit, DP-GEN) ----------------------------
 
 FROM_JSON = (

@@ -14,6 +14,7 @@ from packaging.version import Version
 from . import _licenses as lic
 from ._core import Rule, Skip, listing, mapping, read_text, sequence, table
 from ._pyproject import (
+    BuildRequirement,
     build_requirements,
     legacy_files,
     oldest_python,
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
     from ._core import Document, Verdict
 
 SCM = "setuptools-scm"
+SKBUILD = "scikit-build-core"
 SKBUILD_SCM_PROVIDER = "scikit_build_core.metadata.setuptools_scm"
+# The first scikit-build-core that reads `[[tool.dynamic-metadata]]`.
+DYNAMIC_METADATA = Version("1.0")
 
 # Build backend -> the distribution that provides it.
 BACKENDS = {
@@ -313,12 +317,12 @@ class DP205(Rule):
             )
         if "version" not in sequence(meta.get("dynamic")):
             return f'`[project]` has neither a `version` nor `dynamic = ["version"]`. {how}'
-        provider = table(
-            dp_pyproject.data, "tool", "scikit-build", "metadata", "version"
-        ).get("provider")
         tools = table(dp_pyproject.data, "tool")
         scm = requirements.get(SCM)
-        if provider == SKBUILD_SCM_PROVIDER or "setuptools_scm" in tools:
+        plugin = _skbuild_scm_plugin(dp_pyproject)
+        if plugin:
+            return _skbuild_scm_verdict(plugin, requirements.get(SKBUILD))
+        if "setuptools_scm" in tools:
             if scm is None:
                 return (
                     "setuptools-scm is configured but not in `[build-system] requires`, "
@@ -338,6 +342,45 @@ class DP205(Rule):
         )
         used = f" (this project uses {listing(other)})" if other else ""
         return f"`version` is dynamic, but not computed by setuptools-scm{used}. {how}"
+
+
+def _skbuild_scm_plugin(dp_pyproject: Document) -> str | None:
+    """Say where scikit-build-core's setuptools-scm plugin computes the version, if it does."""
+    provider = table(
+        dp_pyproject.data, "tool", "scikit-build", "metadata", "version"
+    ).get("provider")
+    if provider == SKBUILD_SCM_PROVIDER:
+        return "`[tool.scikit-build] metadata.version.provider`"
+    entries = sequence(table(dp_pyproject.data, "tool").get("dynamic-metadata"))
+    if any(
+        mapping(entry).get("provider") == SKBUILD_SCM_PROVIDER
+        and mapping(entry).get("field", "version") == "version"
+        for entry in entries
+    ):
+        return "`[[tool.dynamic-metadata]]`"
+    return None
+
+
+def _skbuild_scm_verdict(plugin: str, skbuild: BuildRequirement | None) -> bool | str:
+    """Judge the plugin: scikit-build-core runs it and installs setuptools-scm for it."""
+    if skbuild is None:
+        return (
+            f"{plugin} names scikit-build-core's setuptools-scm plugin, but "
+            "scikit-build-core is not in `[build-system] requires`, so nothing runs "
+            "the plugin. Build with scikit-build-core (`requires = "
+            '["scikit-build-core>=0.11"]`, `build-backend = "scikit_build_core.build"`), '
+            "or with setuptools: `setuptools-scm>=8` in `requires` and a "
+            "`[tool.setuptools_scm]` table."
+        )
+    if plugin.startswith("`[[") and (
+        skbuild.lower is None or skbuild.lower < DYNAMIC_METADATA
+    ):
+        return (
+            "scikit-build-core reads `[[tool.dynamic-metadata]]` since version 1.0, "
+            "but `[build-system] requires` lets an older one build the package, "
+            "which then has no version: require `scikit-build-core>=1`."
+        )
+    return True  # scikit-build-core requires setuptools-scm itself for the plugin
 
 
 class DP206(Rule):
