@@ -169,6 +169,54 @@ def dp401(tmp_path: Path, workflow: str, **toml: object) -> cli.Outcome:
     return outcomes(tmp_path)["DP401"]
 
 
+def test_literal_json_inside_fromjson_is_read(tmp_path):
+    """DeePMD-kit tests 3.10 on pull requests, 3.10 and 3.13 on pushes."""
+    result = dp401(tmp_path, ci_workflow(FROM_JSON))
+    assert result.result is True, result.message
+
+
+@pytest.mark.parametrize(
+    ("matrix", "setup", "unread"),
+    [
+        (
+            "${{ fromJSON(needs.setup.outputs.pythons) }}",
+            "${{ matrix.python }}",
+            "fromJSON(needs.setup.outputs.pythons)",
+        ),
+        ('["3.10"]', "${{ env.PYTHON }}", "env.PYTHON"),
+    ],
+    ids=["fromJSON of a job output", "an env variable"],
+)
+def test_unreadable_python_expressions_skip_with_the_reason(
+    tmp_path, matrix, setup, unread
+):
+    result = dp401(tmp_path, ci_workflow(matrix, setup))
+    assert result.result is None
+    assert unread in result.message
+    assert "`.github/workflows/test.yml`" in result.message
+
+
+def test_ci_newer_than_the_classifiers_asks_for_the_classifier(tmp_path):
+    """DP-GEN's classifiers stop at 3.11 while CI tests 3.12: the classifier is behind."""
+    # A pre-release under test is not a Python the project supports yet.
+    matrix = '["3.10", "3.12", "3.13-dev"]'
+    result = dp401(tmp_path, ci_workflow(matrix), classifiers=("3.10", "3.11"))
+    assert result.result is False
+    assert "`Programming Language :: Python :: 3.12`" in result.message
+    assert "3.13" not in result.message
+    assert '"3.11"]' not in result.message  # no advice to test 3.11 instead of 3.12
+
+
+@pytest.mark.parametrize(
+    ("matrix", "hint"),
+    [("[3.10, 3.13]", True), ("[3.9, 3.13]", False), ("[3.8, 3.13]", False)],
+)
+def test_the_unquoted_float_hint_only_for_versions_yaml_mangles(tmp_path, matrix, hint):
+    result = dp401(tmp_path, ci_workflow(matrix))
+    assert result.result is False
+    assert ("as the number 3.1" in result.message) is hint, result.message
+
+
 # --- DP104: a package below the top inherits the repository's LICENSE (ABACUS) ----
 
 
