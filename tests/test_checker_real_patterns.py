@@ -220,6 +220,27 @@ def test_the_unquoted_float_hint_only_for_versions_yaml_mangles(tmp_path, matrix
 # --- DP104: a package below the top inherits the repository's LICENSE (ABACUS) ----
 
 
+def test_classifier_of_a_package_below_the_top_is_compared_with_the_top_license(
+    tmp_path,
+):
+    """pyabacus declares MIT in the LGPL repository abacus-develop."""
+    write(
+        tmp_path,
+        {
+            "LICENSE": LGPL_TEXT,
+            "python/pyabacus/pyproject.toml": (
+                '[project]\nname = "pyabacus"\nversion = "0.0.1"\n'
+                'classifiers = ["License :: OSI Approved :: MIT License"]\n'
+            ),
+        },
+    )
+    result = outcomes(tmp_path, "python/pyabacus")["DP104"]
+    assert result.result is False
+    assert "`License :: OSI Approved :: MIT License`" in result.message
+    assert "`LGPL-3.0`" in result.message
+    assert "top of the repository" in result.message
+
+
 # --- DP207: the community's floor is Python 3.10 ---------------------------------
 
 
