@@ -244,6 +244,28 @@ def test_classifier_of_a_package_below_the_top_is_compared_with_the_top_license(
 # --- DP207: the community's floor is Python 3.10 ---------------------------------
 
 
+@pytest.mark.parametrize(
+    ("requires_python", "passes"),
+    [
+        (">=3.7", False),  # pyabacus
+        (">=3.9", False),  # DP-GEN
+        (">=3.9.2,<4", False),
+        (">=3.10", True),
+        ("~=3.11", True),
+        (">3.10", True),
+    ],
+)
+def test_requires_python_floor_is_at_least_the_community_floor(
+    tmp_path, requires_python, passes
+):
+    text = f'[project]\nname = "x"\nrequires-python = "{requires_python}"\n'
+    result = compute("DP207", dp_pyproject=pyproject(text, tmp_path))
+    assert result.result is passes, result.err_msg
+    if not passes:
+        assert '">=3.10"' in result.err_msg
+        assert "floor" in result.err_msg
+
+
 # --- Python rules follow the Python package (ABACUS) -----------------------------
 
 PRE_COMMIT_CPP = (

@@ -69,6 +69,8 @@ NOT_SPDX = {
     "apache2": "Apache-2.0",
     "apache-2": "Apache-2.0",
 }
+# The community's oldest Python 3 minor version (copier.yml's `python_min` choices).
+PYTHON_FLOOR = 10
 BUILD_SYSTEM_EXAMPLE = (
     "```toml\n[build-system]\n"
     'requires = ["setuptools>=77.0.3", "setuptools-scm>=8"]\n'
@@ -447,19 +449,29 @@ class DP207(Rule):
 
     @classmethod
     def check(cls, dp_pyproject: Document) -> bool | str:
-        """Read a lower bound on Python 3 from ``requires-python``."""
+        """Read a lower bound on Python 3 from ``requires-python``, at least the floor."""
         value = project(dp_pyproject).get("requires-python")
+        floor = f'`">=3.{PYTHON_FLOOR}"`'
         if not isinstance(value, str) or not value.strip():
             return (
                 "`[project]` has no `requires-python`, so pip installs the package "
                 "on Pythons it was never tested on. Add the oldest supported "
-                'version, e.g. `requires-python = ">=3.10"`.'
+                f"version, e.g. `requires-python = {floor[1:-1]}`."
             )
-        if oldest_python(value) is None:
+        oldest = oldest_python(value)
+        if oldest is None:
             return (
-                f"`requires-python = {value!r}` sets no lower bound on Python 3 "
-                'that tools can read. Write it as `">=3.10"` (your oldest version).'
-            ).replace("'", '"')
+                f'`requires-python = "{value}"` sets no lower bound on Python 3 '
+                f"that tools can read. Write it as {floor} (or your oldest version)."
+            )
+        if oldest < PYTHON_FLOOR:
+            return (
+                f'`requires-python = "{value}"` allows Python 3.{oldest}, below the '
+                f"community's floor, Python 3.{PYTHON_FLOOR}: Python 3.9 and older no "
+                "longer get security fixes. Raise it to "
+                f"{floor}, drop the older `Programming Language :: Python` "
+                f"classifiers, and test 3.{PYTHON_FLOOR} in CI instead (DP401)."
+            )
         return True
 
 
