@@ -289,6 +289,13 @@ def cpp_repository(root: Path, *, package: bool) -> Path:
     return write(root, files)
 
 
+def test_a_cpp_repository_is_not_asked_to_run_ruff(tmp_path):
+    results = outcomes(cpp_repository(tmp_path, package=False))
+    assert results["DP303"].result is None
+    assert "no Python package" in results["DP303"].message
+    assert results["DP302"].result is False  # hygiene hooks suit any language
+
+
 def test_a_package_below_the_top_is_named_with_the_option_to_check_it(tmp_path, capsys):
     root = cpp_repository(tmp_path, package=True)
     results = outcomes(root)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._core import Rule, listing, mapping, sequence
+from ._core import Rule, Skip, listing, mapping, sequence
+from ._pyproject import legacy_files
 
 if TYPE_CHECKING:
-    from ._core import Document
+    from importlib.resources.abc import Traversable
+
+    from ._core import Document, Verdict
 
 PRE_COMMIT_HOOKS = "github.com/pre-commit/pre-commit-hooks"
 RUFF_REPOS = {
@@ -112,8 +115,15 @@ class DP303(Rule):
     requires = frozenset({"DP301"})
 
     @classmethod
-    def check(cls, dp_precommit: Document) -> bool | str:
-        """Look for the ruff lint and format hooks."""
+    def check(
+        cls, package: Traversable, dp_pyproject: Document, dp_precommit: Document
+    ) -> Verdict:
+        """Look for the ruff lint and format hooks, where there is a Python package."""
+        if not dp_pyproject.found and not legacy_files(package):
+            return Skip(
+                "There is no Python package here (no `pyproject.toml`, `setup.py` "
+                "or `setup.cfg`; see DP201), so ruff has no Python package to lint."
+            )
         present = hook_ids(dp_precommit, *RUFF_REPOS)
         missing = []
         if not present & {"ruff-check", "ruff"}:
