@@ -312,6 +312,42 @@ def test_a_package_below_the_top_is_named_with_the_option_to_check_it(tmp_path, 
 # --- one cause, one report --------------------------------------------------------
 
 
+def test_a_repository_without_the_template_fails_only_dp701(tmp_path):
+    """Not adopting the template is one problem: DP304 and DP703 follow from DP701."""
+    write(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": (
+                "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+                "    rev: v6.0.0\n    hooks:\n      - id: check-merge-conflict\n"
+            )
+        },
+    )
+    results = outcomes(tmp_path)
+    failed = {name for name, outcome in results.items() if outcome.result is False}
+    assert failed & {"DP304", "DP701", "DP703"} == {"DP701"}
+    for name in ("DP304", "DP703"):
+        assert results[name].result is None
+        assert "DP701" in results[name].message
+
+
+def test_the_legacy_license_table_is_reported_once(tmp_path):
+    """DPDispatcher: adding license-files next to `license = {file = ...}` breaks the build."""
+    write(
+        tmp_path,
+        {
+            "LICENSE": LGPL_TEXT,
+            "pyproject.toml": (
+                '[project]\nname = "x"\nversion = "1"\nlicense = {file = "LICENSE"}\n'
+            ),
+        },
+    )
+    results = outcomes(tmp_path)
+    assert results["DP202"].result is False
+    assert results["DP203"].result is None
+    assert "DP202" in results["DP203"].message
+
+
 # --- every skip says why ----------------------------------------------------------
 
 SKIPPING_REPOSITORIES = {

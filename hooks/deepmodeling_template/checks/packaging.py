@@ -213,7 +213,9 @@ class DP202(Rule):
 class DP203(Rule):
     """license-files lists the license files, so they ship in the sdist and wheel (PEP 639)."""
 
-    requires = frozenset({"DP101", "DP201"})
+    # PEP 639: `license-files` next to a legacy `license = {file = ...}` table
+    # is a build error, so DP202's fix comes first.
+    requires = frozenset({"DP101", "DP202"})
 
     @classmethod
     def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str:

@@ -146,7 +146,8 @@ class DP303(Rule):
 class DP304(Rule):
     """Conflict markers left by copier update fail pre-commit."""
 
-    requires = frozenset({"DP301"})
+    # Only a project on the template gets `copier update` conflicts.
+    requires = frozenset({"DP301", "DP701"})
 
     @classmethod
     def check(cls, dp_precommit: Document) -> bool | str:

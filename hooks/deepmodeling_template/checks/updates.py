@@ -73,7 +73,8 @@ class DP702(Rule):
 class DP703(Rule):
     """pre-commit runs the template's check-template-version hook."""
 
-    requires = frozenset({"DP301"})
+    # The hook reads the release DP701 finds in `.copier-answers.yml`.
+    requires = frozenset({"DP301", "DP701"})
 
     @classmethod
     def check(cls, dp_precommit: Document) -> bool | str:
