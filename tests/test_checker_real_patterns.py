@@ -424,3 +424,26 @@ def test_repo_review_shows_every_statement_whole(tmp_path):
 
 
 # --- messages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["DP601", "DP602", "DP603"])
+def test_community_files_name_doc_among_their_places(tmp_path, rule):
+    result = outcomes(tmp_path)[rule]
+    assert result.result is False
+    assert "`doc/`" in result.message
+
+
+def test_a_contributing_guide_deeper_in_doc_counts(tmp_path):
+    """DP-GEN's guide is doc/contributing-guide/contributing-guide.md."""
+    write(tmp_path, {"doc/contributing-guide/contributing-guide.md": "# Guide\n"})
+    assert outcomes(tmp_path)["DP601"].result is True
+
+
+@pytest.mark.parametrize("name", ["CITATIONS.bib", "CITATIONS.md"])
+def test_an_existing_citations_file_is_named(tmp_path, name):
+    """DeePMD-kit has CITATIONS.bib, ABACUS CITATIONS.md, neither CITATION.cff."""
+    write(tmp_path, {name: "@article{x, title={X}}\n"})
+    result = outcomes(tmp_path)["DP605"]
+    assert result.result is False
+    assert f"`{name}`" in result.message
+    assert "preferred-citation" in result.message
