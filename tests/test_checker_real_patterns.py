@@ -447,3 +447,40 @@ def test_an_existing_citations_file_is_named(tmp_path, name):
     assert result.result is False
     assert f"`{name}`" in result.message
     assert "preferred-citation" in result.message
+
+
+def test_twine_uploads_are_named_without_nested_code_spans(tmp_path):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n',
+            ".github/workflows/release.yml": (
+                "on: push\npermissions: {}\njobs:\n  publish:\n"
+                "    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: twine upload dist/*\n"
+            ),
+        },
+    )
+    message = outcomes(tmp_path)["DP402"].message
+    assert "`.github/workflows/release.yml` (job `publish`)" in message
+
+
+@pytest.mark.parametrize(
+    ("own_version", "rev"), [(None, "v0.2.0"), ("0.3.1", "v0.3.1")]
+)
+def test_the_template_hook_snippet_names_a_release(
+    tmp_path, monkeypatch, own_version, rev
+):
+    from deepmodeling_template import freshness
+
+    monkeypatch.setattr(freshness, "own_version", lambda: own_version)
+    write(
+        tmp_path,
+        {
+            ".copier-answers.yml": "_commit: v0.2.0\n",
+            ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks: []\n",
+        },
+    )
+    message = outcomes(tmp_path)["DP703"].message
+    assert f"rev: {rev}" in message
+    assert "vX.Y.Z" not in message

@@ -341,9 +341,10 @@ class DP402(Rule):
                         isinstance(step.get("run"), str)
                         and "twine upload" in step["run"]
                     ):
-                        twine.append(f"{workflow.path} (job `{name}`)")
+                        twine.append(f"`{workflow.path}` (job `{name}`)")
+        verb = "uploads" if len(twine) == 1 else "upload"
         found = (
-            f" ({listing(twine)} uploads with `twine upload` instead)" if twine else ""
+            f" ({', '.join(twine)} {verb} with `twine upload` instead)" if twine else ""
         )
         return (
             f"No workflow publishes to PyPI with `{PUBLISH_ACTION}`{found}. Add a "

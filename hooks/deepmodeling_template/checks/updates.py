@@ -77,15 +77,32 @@ class DP703(Rule):
     requires = frozenset({"DP301", "DP701"})
 
     @classmethod
-    def check(cls, dp_precommit: Document) -> bool | str:
+    def check(cls, root: Traversable, dp_precommit: Document) -> bool | str:
         """Look for the ``check-template-version`` hook in the pre-commit config."""
         if freshness.HOOK_ID in hook_ids(dp_precommit):
             return True
+        rev, comment = _rev_to_pin(root)
         return (
             f"`{PRE_COMMIT_CONFIG}` does not run `{freshness.HOOK_ID}`, so nobody "
             "notices when a template release brings fixes. Add the template's hooks "
             "(pre-commit.ci's autoupdate then bumps `rev` to each new release):\n\n"
-            f"```yaml\n  - repo: {TEMPLATE_URL}\n    rev: vX.Y.Z  # newest release\n"
+            f"```yaml\n  - repo: {TEMPLATE_URL}\n    rev: {rev}  # {comment}\n"
             "    hooks:\n      - id: check-copier-conflicts\n"
             f"      - id: {freshness.HOOK_ID}\n```"
         )
+
+
+def _rev_to_pin(root: Traversable) -> tuple[str, str]:
+    """Choose the ``rev`` for the template's hooks, and say what it is."""
+    newest = freshness.newest_release(None, child(root, PRE_COMMIT_CONFIG))  # type: ignore[arg-type]
+    if newest is not None:
+        return str(newest), "the newest release"
+    try:
+        current = freshness.parse_release(
+            freshness.project_commit(child(root, ANSWERS))  # type: ignore[arg-type]
+        )
+    except freshness.CheckError:
+        current = None
+    if current is not None:
+        return str(current), "the release this project is on"
+    return "vX.Y.Z", f"the newest release, from {TEMPLATE_URL}/releases"
