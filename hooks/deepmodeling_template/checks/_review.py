@@ -11,6 +11,7 @@ reason of a skip.  ``dp-standard`` reads the reasons from the same objects.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._core import Skip
@@ -22,12 +23,9 @@ if TYPE_CHECKING:
 
 State = Literal["passed", "failed", "skipped", "not run"]
 
-try:
-    from rich.markup import escape as _escape_markup
-except ImportError:  # pragma: no cover - Python 3.10, where repo-review is absent
-
-    def _escape_markup(markup: str) -> str:
-        return markup
+# What rich reads as a style tag, as `rich.markup.escape` finds it (importing
+# rich would slow every dp-standard run, which never prints through it).
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
 
 def markup(text: str) -> str:
@@ -36,7 +34,8 @@ def markup(text: str) -> str:
     Rich would read ``[project]`` as a style tag and drop it; code spans have
     no meaning there, so their backticks go.
     """
-    return _escape_markup(" ".join(text.replace("`", "").split()))
+    plain = " ".join(text.replace("`", "").split())
+    return _TAG.sub(lambda tag: f"{tag[1]}{tag[1]}\\{tag[2]}", plain)
 
 
 class Review:
