@@ -348,6 +348,39 @@ def test_the_legacy_license_table_is_reported_once(tmp_path):
     assert "DP202" in results["DP203"].message
 
 
+# --- pre-commit.ci lite (ABACUS) -----------------------------------------------------
+
+
+def lite_workflow(with_msg: str) -> str:
+    return (
+        "on: pull_request\npermissions: {}\njobs:\n  lint:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: pre-commit/action@v3.0.1\n"
+        f"      - uses: pre-commit-ci/lite-action@v1.0.3\n{with_msg}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("with_msg", "passes"),
+    [("", False), ('        with:\n          msg: "style: pre-commit fixes"\n', True)],
+    ids=["default message", "msg set"],
+)
+def test_pre_commit_ci_lite_is_configured_by_its_msg(tmp_path, with_msg, passes):
+    """A `ci:` block configures the pre-commit.ci app; lite takes the step's `msg`."""
+    write(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": PRE_COMMIT_CPP,
+            ".github/workflows/lint.yml": lite_workflow(with_msg),
+        },
+    )
+    result = outcomes(tmp_path)["DP305"]
+    assert result.result is passes, result.message
+    if not passes:
+        assert "`with: msg:" in result.message
+        assert "`.github/workflows/lint.yml` job `lint`" in result.message
+
+
 # --- every skip says why ----------------------------------------------------------
 
 SKIPPING_REPOSITORIES = {

@@ -42,6 +42,17 @@ def _jobs(workflow: Document) -> Iterator[tuple[str, dict[str, Any]]]:
             yield str(name), job
 
 
+def steps_using(
+    workflows: tuple[Document, ...], action: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield ``(where, step)`` for each step that uses ``action`` (``owner/name``)."""
+    for workflow in workflows:
+        for name, job in _jobs(workflow):
+            for step in _steps(job):
+                if _uses(step).startswith(action):
+                    yield f"`{workflow.path}` job `{name}`", step
+
+
 def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for step in sequence(job.get("steps")) if isinstance(step, dict)]
 
