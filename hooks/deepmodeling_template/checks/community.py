@@ -85,7 +85,7 @@ def _names(name: str, stems: tuple[str, ...], suffixes: tuple[str, ...]) -> bool
 def _places(name: str) -> str:
     return (
         f"`{name}` at the top of the repository, in `.github/`, or in `docs/` or "
-        "`doc/` (or a folder below them)"
+        "`doc/` or a folder in them"
     )
 
 
@@ -117,8 +117,8 @@ class DP602(Rule):
         return (
             "There is no code of conduct, so nobody knows what behaviour is expected "
             "or where to report abuse. Add "
-            f"{_places('CODE_OF_CONDUCT.md')} (the template's uses the Contributor "
-            "Covenant 2.1), with a contact address."
+            f"{_places('CODE_OF_CONDUCT.md')}, with a contact address; the "
+            "template's uses the Contributor Covenant 2.1."
         )
 
 
