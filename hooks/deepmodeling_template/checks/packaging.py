@@ -89,7 +89,7 @@ class DP201(Rule):
         legacy = legacy_files(package)
         if not dp_pyproject.found:
             if not legacy:
-                return _no_package(root, package, "There is no `pyproject.toml`")
+                return _no_package(root, package, tools_only=False)
             return (
                 f"This project is configured by {listing(legacy)} only; there is no "
                 "`pyproject.toml`. Move the metadata (name, description, "
@@ -108,12 +108,7 @@ class DP201(Rule):
         data = mapping(dp_pyproject.data)
         if not isinstance(data.get("project"), dict):
             if "build-system" not in data and not legacy:
-                return _no_package(
-                    root,
-                    package,
-                    "`pyproject.toml` only configures tools (it has no `[project]` "
-                    "or `[build-system]` table)",
-                )
+                return _no_package(root, package, tools_only=True)
             where = f" (the metadata is in {listing(legacy)})" if legacy else ""
             return (
                 f"`pyproject.toml` has no `[project]` table{where}. Declare the "
@@ -127,13 +122,19 @@ class DP201(Rule):
         return True
 
 
-def _no_package(root: Traversable, package: Traversable, found: str) -> Skip:
+def _no_package(root: Traversable, package: Traversable, *, tools_only: bool) -> Skip:
     """Skip the packaging rules where there is no Python package, naming those below."""
     where = _relative(package, root) if package != root else None
     here = f"in `{where}`" if where else "at the top of the repository"
+    found = (
+        f"The `pyproject.toml` {here} only configures tools (it has no `[project]` "
+        "or `[build-system]` table), and there is"
+        if tools_only
+        else f"There is no `pyproject.toml` {here}, and"
+    )
     start = (
-        f"{found} {here}, and no `setup.py` or `setup.cfg`, so the Python "
-        "packaging rules do not apply here."
+        f"{found} no `setup.py` or `setup.cfg`, so the Python packaging rules do "
+        "not apply here."
     )
     below = packages_below(package)
     if not below:
