@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import ci, community, docs, licensing, packaging, precommit, updates
-from ._core import FAMILY, STANDARD_URL, Rule
+from ._core import FAMILY, STANDARD_URL, Rule, Skip
+from ._review import Review, reviews
 
 MODULES = (licensing, packaging, precommit, ci, docs, community, updates)
 RULES: tuple[type[Rule], ...] = tuple(
@@ -28,9 +29,13 @@ RULES: tuple[type[Rule], ...] = tuple(
 )
 
 
-def repo_review_checks() -> dict[str, Rule]:
-    """Give repo-review every rule, by ID (entry point ``repo_review.checks``)."""
-    return {rule.__name__: rule() for rule in RULES}
+def repo_review_checks() -> dict[str, Review]:
+    """Give repo-review every rule, by ID (entry point ``repo_review.checks``).
+
+    repo-review calls this once per run; the checks of a run share what each
+    rule found, so a skipped rule can say which required rule did not pass.
+    """
+    return reviews(RULES)
 
 
 def repo_review_families() -> dict[str, dict[str, Any]]:
@@ -52,7 +57,9 @@ __all__ = [
     "FAMILY",
     "RULES",
     "STANDARD_URL",
+    "Review",
     "Rule",
+    "Skip",
     "repo_review_checks",
     "repo_review_families",
 ]

@@ -11,10 +11,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import yaml
 
@@ -33,17 +32,44 @@ STANDARD_URL = (
 TEMPLATE_URL = "https://github.com/deepmodeling/deepmodeling-template"
 
 
+@dataclasses.dataclass(frozen=True)
+class Skip:
+    """What a rule's ``check`` returns when the rule does not apply, and why.
+
+    Attributes
+    ----------
+    reason : str
+        What the rule needs and what this repository lacks (Markdown).
+    notice : bool
+        Say it even in a report that lists only the failures: the reason is
+        advice the user is likely to act on (check the package below the top).
+    """
+
+    reason: str
+    notice: bool = False
+
+
+Verdict: TypeAlias = bool | str | Skip
+
+
 class Rule:
     """Base of the rules of the DeepModeling standard.
 
     A subclass is named after its rule ID (``DP101``); its docstring is the
     one-line statement of the rule, and its ``check`` classmethod returns
-    ``True`` (pass), a Markdown failure message, or ``None`` (does not apply).
+    ``True`` (pass), a Markdown failure message, or a `Skip` (does not apply).
+    repo-review sees the rules through `._review.Review`, which turns a `Skip`
+    into the ``None`` repo-review expects.
     """
 
     family: ClassVar[str] = FAMILY
     requires: ClassVar[frozenset[str]] = frozenset()
     url: ClassVar[str] = STANDARD_URL
+
+    @classmethod
+    def statement(cls) -> str:
+        """Give the one-line statement of the rule (its docstring)."""
+        return (cls.__doc__ or "").strip()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Give each rule its anchor in STANDARD.md and a crash guard."""
@@ -64,7 +90,7 @@ def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """
 
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> bool | str | None:
+    def wrapper(*args: Any, **kwargs: Any) -> Verdict:
         try:
             return function(*args, **kwargs)  # type: ignore[no-any-return]
         except Exception as error:
@@ -246,11 +272,6 @@ def table(data: Any, *keys: str) -> dict[str, Any]:
     for key in keys:
         node = mapping(node.get(key))
     return node
-
-
-def normalize_name(name: str) -> str:
-    """Normalize a distribution name as PEP 503 does."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def listing(items: Iterable[str]) -> str:

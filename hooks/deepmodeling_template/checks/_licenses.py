@@ -37,6 +37,8 @@ _FINGERPRINTS: dict[str, tuple[str, ...]] = {
         "purpose with or without fee is hereby granted",
     ),
 }
+# For messages: the texts `identify` knows.
+KNOWN_TEXTS = "GPL, LGPL, AGPL, MIT, BSD, ISC, Apache-2.0 and MPL-2.0"
 _CASE_SENSITIVE = {"LGPL-3.0", "LGPL-2.1", "GPL-3.0", "GPL-2.0", "AGPL-3.0"}
 _BSD = "redistribution and use in source and binary forms"
 _BSD_3 = "neither the name"

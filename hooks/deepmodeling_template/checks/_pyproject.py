@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._core import is_file, mapping, normalize_name, sequence
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ._core import first_file, is_file, list_dir, mapping, sequence
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -13,12 +18,11 @@ if TYPE_CHECKING:
     from ._core import Document
 
 LEGACY_FILES = ("setup.py", "setup.cfg")
-_REQUIREMENT = re.compile(
-    r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<spec>[^;@]*)"
-)
-_CLAUSE = re.compile(
-    r"^\s*(?P<op>===|==|~=|>=|<=|!=|>|<)\s*(?P<version>\d+(?:\.\d+)*)(?:\.\*)?\s*$"
-)
+PACKAGE_FILES = ("pyproject.toml", *LEGACY_FILES)
+# Operators that put a lower bound on the versions a specifier allows.
+_LOWER_BOUNDS = {">=", ">", "==", "===", "~="}
+# Python 3 minor versions, past any that exists, for reading ``requires-python``.
+_MINORS = range(100)
 _PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: 3\.(\d+)$")
 
 
@@ -38,39 +42,70 @@ def legacy_files(package: Traversable) -> list[str]:
     return [name for name in LEGACY_FILES if is_file(package, name)]
 
 
-def version_tuple(text: str) -> tuple[int, ...]:
-    """Turn ``"77.0.3"`` into ``(77, 0, 3)``."""
-    return tuple(int(part) for part in text.split("."))
+def packages_below(root: Traversable, depth: int = 2) -> list[tuple[str, str]]:
+    """Find the Python packages in the folders below ``root``.
+
+    Looks ``depth`` folders down, past hidden folders and into no package.
+
+    Returns
+    -------
+    list of (str, str)
+        Each package's folder, relative to ``root``, and the file that makes it
+        one (``pyproject.toml``, ``setup.py`` or ``setup.cfg``).
+    """
+    found: list[tuple[str, str]] = []
+    folders = [""]
+    for _ in range(depth):
+        below = []
+        for folder in folders:
+            for item in list_dir(root, folder):
+                if item.name.startswith(".") or not item.is_dir():
+                    continue
+                path = f"{folder}/{item.name}".lstrip("/")
+                name = first_file(root, *(f"{path}/{name}" for name in PACKAGE_FILES))
+                if name:
+                    found.append((path, name.rpartition("/")[2]))
+                else:
+                    below.append(path)
+        folders = below
+    return found
 
 
-class Requirement(NamedTuple):
+class BuildRequirement(NamedTuple):
     """A build requirement: its normalized name, extras and lower bound."""
 
-    name: str
-    extras: frozenset[str]
-    lower: tuple[int, ...] | None
+    name: NormalizedName
+    extras: frozenset[NormalizedName]
+    lower: Version | None
 
 
-def requirement(text: str) -> Requirement | None:
-    """Parse ``setuptools-scm[toml]>=8`` into its name and lower bound."""
-    match = _REQUIREMENT.match(text)
-    if match is None:
+def lower_bound(specifier: SpecifierSet) -> Version | None:
+    """Give the highest lower bound that ``specifier`` sets, if it sets one."""
+    bounds = []
+    for clause in specifier:
+        if clause.operator not in _LOWER_BOUNDS:
+            continue
+        try:
+            bounds.append(Version(clause.version.removesuffix(".*")))
+        except InvalidVersion:  # `===` takes any string
+            continue
+    return max(bounds, default=None)
+
+
+def requirement(text: str) -> BuildRequirement | None:
+    """Parse ``setuptools-scm[toml]>=8`` into its name, extras and lower bound."""
+    try:
+        parsed = Requirement(text)
+    except InvalidRequirement:
         return None
-    lower: tuple[int, ...] | None = None
-    for clause in match["spec"].split(","):
-        found = _CLAUSE.match(clause)
-        if found and found["op"] in {">=", ">", "==", "===", "~="}:
-            bound = version_tuple(found["version"])
-            lower = bound if lower is None else max(lower, bound)
-    extras = frozenset(
-        normalize_name(extra.strip())
-        for extra in (match["extras"] or "").split(",")
-        if extra.strip()
+    return BuildRequirement(
+        canonicalize_name(parsed.name),
+        frozenset(canonicalize_name(extra) for extra in parsed.extras),
+        lower_bound(parsed.specifier),
     )
-    return Requirement(normalize_name(match["name"]), extras, lower)
 
 
-def build_requirements(document: Document) -> dict[str, Requirement]:
+def build_requirements(document: Document) -> dict[str, BuildRequirement]:
     """Parse the ``[build-system] requires`` entries, by normalized name."""
     requires = sequence(
         mapping(mapping(document.data).get("build-system")).get("requires")
@@ -82,19 +117,17 @@ def build_requirements(document: Document) -> dict[str, Requirement]:
 def oldest_python(requires_python: str) -> int | None:
     """Find the oldest Python 3 minor version that ``requires-python`` allows.
 
-    Returns ``None`` when the specifier sets no lower bound on Python 3 that
-    this simple reader understands.
+    Returns ``None`` when the specifier is not valid or sets no lower bound on
+    Python 3 (it allows 3.0, or no Python 3 at all).
     """
-    oldest: int | None = None
-    for clause in requires_python.split(","):
-        match = _CLAUSE.match(clause)
-        if match is None or match["op"] not in {">=", ">", "==", "===", "~="}:
-            continue
-        parts = version_tuple(match["version"])
-        if parts[0] != 3 or len(parts) < 2:
-            continue
-        oldest = parts[1] if oldest is None else max(oldest, parts[1])
-    return oldest
+    try:
+        specifier = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return None
+    # The newest patch release stands for its minor version: `>=3.10.2` allows 3.10.
+    allowed = (minor for minor in _MINORS if specifier.contains(f"3.{minor}.99"))
+    oldest = next(allowed, None)
+    return None if oldest in {None, 0} else oldest
 
 
 def python_classifiers(document: Document) -> list[int]:

@@ -25,6 +25,8 @@ from ._core import FAMILY, STANDARD_URL
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sequence
 
+    from ._review import Review
+
 FIXTURES: dict[str, Callable[..., Any]] = {
     "pyproject": fixtures.pyproject,
     "dp_pyproject": fixtures.dp_pyproject,
@@ -52,6 +54,8 @@ class Outcome:
         Why it failed (Markdown), or why it was skipped.
     url : str
         Where STANDARD.md explains the rule.
+    notice : bool
+        A skip whose reason is shown even when only failures are listed.
     """
 
     name: str
@@ -59,6 +63,7 @@ class Outcome:
     result: bool | None
     message: str = ""
     url: str = ""
+    notice: bool = False
 
 
 def run(root: Path, package_dir: str = "") -> list[Outcome]:
@@ -82,20 +87,19 @@ def run(root: Path, package_dir: str = "") -> list[Outcome]:
     except ImportError:  # Python 3.10: repo-review needs 3.11
         return run_without_repo_review(root, package_dir)
     package = root.joinpath(package_dir) if package_dir else root
+    checks = repo_review_checks()
     collected = CollectionReturn(
         compute_fixtures(root, package, FIXTURES),
-        repo_review_checks(),  # type: ignore[arg-type]
+        checks,  # type: ignore[arg-type]
         repo_review_families(),  # type: ignore[arg-type]
     )
     _, results = process(root, subdir=package_dir, collected=collected)
     return [
-        Outcome(
-            name=result.name,
-            description=result.description,
-            result=result.result,
+        _outcome(
+            checks[result.name],
+            result.result,
             # An ignored rule still runs in repo-review; its reason is the message.
-            message=result.skip_reason or result.err_msg,
-            url=result.url,
+            result.skip_reason or result.err_msg,
         )
         for result in results
         if result.family == FAMILY
@@ -128,39 +132,42 @@ def run_without_repo_review(root: Path, package_dir: str = "") -> list[Outcome]:
     ignore = config.get("ignore", ())
     reasons = ignore if isinstance(ignore, dict) else {}
 
-    rules = {rule.__name__: rule for rule in RULES}
-    messages: dict[str, str | None] = {}
-    for name in graphlib.TopologicalSorter(
-        {n: r.requires for n, r in rules.items()}
-    ).static_order():
-        rule = rules[name]
-        if any(messages.get(need) != "" for need in rule.requires):
-            messages[name] = None
-            continue
-        parameters = inspect.signature(rule.check).parameters
-        result = rule.check(**{key: values[key] for key in parameters})
-        messages[name] = (
-            "" if result is True else (None if result is None else str(result))
-        )
+    checks = repo_review_checks()
+    order = graphlib.TopologicalSorter({n: c.requires for n, c in checks.items()})
+    for name in order.static_order():
+        check = checks[name]
+        if all(checks[need].state == "passed" for need in check.requires):
+            parameters = inspect.signature(check.check).parameters
+            check.check(**{key: values[key] for key in parameters})
 
     outcomes = []
-    for name, rule in rules.items():
+    for name, check in checks.items():
         prefix = name.rstrip("0123456789")
         if select and not {name, prefix, "*"} & select:
             continue
         if {name, prefix} & set(ignore):
             reason = reasons.get(name) or reasons.get(prefix)
             if reason:
-                outcomes.append(
-                    Outcome(name, (rule.__doc__ or "").strip(), None, reason, rule.url)
-                )
+                outcomes.append(_outcome(check, None, reason))
             continue
-        message = messages[name]
-        result = None if message is None else message == ""
-        outcomes.append(
-            Outcome(name, (rule.__doc__ or "").strip(), result, message or "", rule.url)
-        )
+        result = {"passed": True, "failed": False}.get(check.state)
+        failure = check.verdict if isinstance(check.verdict, str) else ""
+        outcomes.append(_outcome(check, result, failure))
     return outcomes
+
+
+def _outcome(check: Review, result: bool | None, message: str) -> Outcome:
+    """Describe one rule's result; a skip without a message gets its reason."""
+    if result is None and not message:
+        message = check.skip_reason()
+    return Outcome(
+        name=check.rule.__name__,
+        description=check.rule.statement(),
+        result=result,
+        message=message if result is not True else "",
+        url=check.rule.url,
+        notice=result is None and check.notice,
+    )
 
 
 def report(
@@ -175,7 +182,8 @@ def report(
     outcomes : sequence of Outcome
         Results of `run`.
     show_all : bool
-        List passed and skipped rules too, not only the failures.
+        List passed and skipped rules too, not only the failures (and the
+        skips whose reason is advice, such as a package below the top).
     warn : collection of str
         Rules whose failures are warnings.
 
@@ -193,7 +201,8 @@ def report(
         + (f"{warnings} warned, " if warnings else "")
         + f"{skipped} skipped ({STANDARD_URL})"
     ]
-    for outcome in outcomes if show_all else failed:
+    shown = [o for o in outcomes if show_all or o.result is False or o.notice]
+    for outcome in shown:
         status = {True: "passed", False: "FAILED", None: "skipped"}[outcome.result]
         if outcome.result is False and outcome.name in warn:
             status = "WARNING"

@@ -21,7 +21,17 @@ if TYPE_CHECKING:
     from ._core import Document
 
 PLACES = ("", ".github", "docs", "doc")
+DOC_FOLDERS = ("docs", "doc")
+DOC_DEPTH = 3  # folders searched below docs/ and doc/, themselves included
 TEXT_SUFFIXES = ("", ".md", ".rst", ".txt")
+# DP-GEN's guide is doc/contributing-guide/contributing-guide.md.
+CONTRIBUTING_STEMS = (
+    "CONTRIBUTING",
+    *(f"CONTRIBUTING{sep}{word}" for sep in "-_" for word in ("GUIDE", "GUIDELINES")),
+)
+# What projects write instead of CITATION.cff: DeePMD-kit's CITATIONS.bib...
+CITATION_STEMS = ("CITATION", "CITATIONS", "CITE", "CITING")
+CITATION_SUFFIXES = (*TEXT_SUFFIXES, ".bib", ".bibtex")
 ISSUE_TEMPLATES = ".github/ISSUE_TEMPLATE"
 COMMUNITY_URL = "github.com/deepmodeling/community"
 MATURITY = re.compile(r"\b(sandbox|incubating|mature)\b", re.IGNORECASE)
@@ -33,23 +43,50 @@ STAMP = (
 )
 
 
-def find_document(root: Traversable, *stems: str) -> str | None:
-    """Find ``STEM[.md|.rst|.txt]`` (any case) at the top, in .github/, docs/ or doc/."""
-    wanted = {stem.lower() for stem in stems}
+def find_document(
+    root: Traversable, *stems: str, suffixes: tuple[str, ...] = TEXT_SUFFIXES
+) -> str | None:
+    """Find ``STEM[.md|.rst|.txt]`` (any case) at the top, in .github/, or in docs/ or doc/.
+
+    In the documentation folders the search goes into subfolders too.
+    """
     for place in PLACES:
-        for item in list_dir(root, place):
-            stem, dot, suffix = item.name.partition(".")
-            if (
-                stem.lower() in wanted
-                and f"{dot}{suffix}".lower() in TEXT_SUFFIXES
-                and item.is_file()
-            ):
-                return f"{place}/{item.name}".lstrip("/")
+        for item in _documents(root, place, deep=place in DOC_FOLDERS):
+            if _names(item.rpartition("/")[2], stems, suffixes):
+                return item
     return None
 
 
+def _documents(root: Traversable, folder: str, deep: bool) -> list[str]:
+    """List the files of a folder (and, if ``deep``, of its subfolders), by path."""
+    found = []
+    folders = [folder]
+    for _ in range(DOC_DEPTH if deep else 1):
+        below = []
+        for current in folders:
+            for item in list_dir(root, current):
+                path = f"{current}/{item.name}".lstrip("/")
+                if item.is_file():
+                    found.append(path)
+                elif deep and not item.name.startswith("."):
+                    below.append(path)
+        folders = below
+    return found
+
+
+def _names(name: str, stems: tuple[str, ...], suffixes: tuple[str, ...]) -> bool:
+    """Tell whether a file name is one of ``stems`` with one of ``suffixes`` (any case)."""
+    stem, dot, suffix = name.partition(".")
+    return stem.lower() in {s.lower() for s in stems} and (
+        f"{dot}{suffix}".lower() in suffixes
+    )
+
+
 def _places(name: str) -> str:
-    return f"`{name}` at the top of the repository, in `.github/` or in `docs/`"
+    return (
+        f"`{name}` at the top of the repository, in `.github/`, or in `docs/` or "
+        "`doc/` or a folder in them"
+    )
 
 
 class DP601(Rule):
@@ -57,8 +94,8 @@ class DP601(Rule):
 
     @classmethod
     def check(cls, root: Traversable) -> bool | str:
-        """Look for CONTRIBUTING at the top, in .github/, docs/ or doc/."""
-        if find_document(root, "CONTRIBUTING"):
+        """Look for CONTRIBUTING at the top, in .github/, or in docs/ or doc/."""
+        if find_document(root, *CONTRIBUTING_STEMS):
             return True
         return (
             "There is no contributing guide, so newcomers must guess how to set up, "
@@ -74,14 +111,14 @@ class DP602(Rule):
 
     @classmethod
     def check(cls, root: Traversable) -> bool | str:
-        """Look for CODE_OF_CONDUCT at the top, in .github/, docs/ or doc/."""
+        """Look for CODE_OF_CONDUCT at the top, in .github/, or in docs/ or doc/."""
         if find_document(root, "CODE_OF_CONDUCT", "CODE-OF-CONDUCT"):
             return True
         return (
             "There is no code of conduct, so nobody knows what behaviour is expected "
             "or where to report abuse. Add "
-            f"{_places('CODE_OF_CONDUCT.md')} (the template's uses the Contributor "
-            "Covenant 2.1), with a contact address."
+            f"{_places('CODE_OF_CONDUCT.md')}, with a contact address; the "
+            "template's uses the Contributor Covenant 2.1."
         )
 
 
@@ -90,7 +127,7 @@ class DP603(Rule):
 
     @classmethod
     def check(cls, root: Traversable) -> bool | str:
-        """Look for SECURITY at the top, in .github/, docs/ or doc/."""
+        """Look for SECURITY at the top, in .github/, or in docs/ or doc/."""
         if find_document(root, "SECURITY"):
             return True
         return (
@@ -150,9 +187,19 @@ class DP605(Rule):
     """CITATION.cff says how to cite the software."""
 
     @classmethod
-    def check(cls, dp_citation: Document) -> bool | str:
+    def check(cls, root: Traversable, dp_citation: Document) -> bool | str:
         """Check that CITATION.cff parses and has the required keys."""
         if not dp_citation.found:
+            other = find_document(root, *CITATION_STEMS, suffixes=CITATION_SUFFIXES)
+            if other:
+                return (
+                    f"There is no `CITATION.cff`, but `{other}` says how to cite the "
+                    'project; GitHub\'s "Cite this repository" button and Zenodo '
+                    "read only `CITATION.cff`. Turn it into one (the template's "
+                    "`CITATION.cff` shows the layout): the software itself at the "
+                    "top (`title`, `authors`, `license`), the paper to cite as "
+                    "`preferred-citation`, and the other papers under `references`."
+                )
             return (
                 'There is no `CITATION.cff`, so GitHub shows no "Cite this '
                 'repository" button and Zenodo has no metadata. Scientific software '

@@ -5,19 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import _licenses as lic
-from ._core import Rule, is_file, listing, mapping, read_text, sequence
+from ._core import Rule, Skip, is_file, listing, mapping, read_text, sequence
 from ._pyproject import project, spdx_license
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 
-def _license_texts(package: Traversable, document: Document) -> dict[str, str]:
+def _license_texts(
+    package: Traversable, document: Document | None = None
+) -> dict[str, str]:
     """Read the license files: those at the top, plus plain ``license-files`` paths."""
     names = lic.license_files(package)
-    for entry in sequence(project(document).get("license-files")):
+    entries = project(document).get("license-files") if document else None
+    for entry in sequence(entries):
         if (
             isinstance(entry, str)
             and not any(c in entry for c in "*?[")
@@ -45,6 +48,18 @@ def _describe(texts: dict[str, str], found: set[str]) -> str:
     if not found:
         return f"{files} holds no license text this checker recognises"
     return f"{files} holds the {listing(sorted(found))} text"
+
+
+def _expression_for(found: set[str]) -> str:
+    """Suggest the ``license`` line for the license families of a text."""
+    if len(found) != 1:
+        return '`license = "<SPDX id of that text>"`'
+    (family,) = found
+    spdx = f"{family}-or-later" if "GPL" in family else family
+    hint = (
+        " (or `-only`, as the text's copyright notice says)" if "GPL" in family else ""
+    )
+    return f'`license = "{spdx}"`{hint}'
 
 
 class DP101(Rule):
@@ -87,7 +102,7 @@ class DP102(Rule):
     requires = frozenset({"DP101", "DP202"})
 
     @classmethod
-    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, package: Traversable, dp_pyproject: Document) -> Verdict:
         """Compare the license text with the SPDX expression, by license family."""
         expression = spdx_license(dp_pyproject) or ""
         expected = {
@@ -96,7 +111,10 @@ class DP102(Rule):
             if family
         }
         if not expected:
-            return None  # only licenses the checker knows can be compared
+            return Skip(
+                f'`license = "{expression}"` names no license whose text this '
+                f"checker recognises ({lic.KNOWN_TEXTS}), so the text is not compared."
+            )
         texts = _license_texts(package, dp_pyproject)
         found = _families(texts)
         missing = expected - found
@@ -119,7 +137,7 @@ class DP103(Rule):
     @classmethod
     def check(
         cls, package: Traversable, dp_citation: Document, dp_pyproject: Document
-    ) -> bool | str | None:
+    ) -> Verdict:
         """Compare ``license`` in CITATION.cff with pyproject.toml (or LICENSE)."""
         value = mapping(dp_citation.data).get("license")
         cff_ids = [value] if isinstance(value, str) else sequence(value)
@@ -148,7 +166,16 @@ class DP103(Rule):
         texts = _license_texts(package, dp_pyproject)
         found = _families(texts)
         if not families or not found:
-            return None
+            unknown = (
+                f"`license: {', '.join(cff_ids)}` in `CITATION.cff` names no license "
+                "whose text this checker recognises"
+                if not families
+                else f"{_describe(texts, found)}"
+            )
+            return Skip(
+                "`pyproject.toml` has no SPDX `license` to compare `CITATION.cff` "
+                f"with, and {unknown}."
+            )
         if families <= found:
             return True
         return (
@@ -164,7 +191,9 @@ class DP104(Rule):
     requires = frozenset({"DP201"})
 
     @classmethod
-    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str:
+    def check(
+        cls, root: Traversable, package: Traversable, dp_pyproject: Document
+    ) -> bool | str:
         """Reject license classifiers beside ``license = "..."``; match them otherwise."""
         classifiers = [
             item
@@ -182,7 +211,11 @@ class DP104(Rule):
                 "backends (setuptools 77 and later) refuse to build with both. "
                 "Delete the `License ::` classifiers: the expression says it all."
             )
-        found = _families(_license_texts(package, dp_pyproject))
+        texts = _license_texts(package, dp_pyproject)
+        # A package below the top without a license text of its own is under
+        # the repository's license.
+        inherited = not texts and package != root
+        found = _families(_license_texts(root) if inherited else texts)
         wrong = [
             item
             for item in classifiers
@@ -196,6 +229,16 @@ class DP104(Rule):
         ]
         if not wrong:
             return True
+        if inherited:
+            return (
+                f"The classifier(s) {listing(wrong)} disagree with the license "
+                f"text ({listing(sorted(found))}) at the top of the repository, "
+                "which covers this package: it ships no license text of its own. "
+                "If the package is under the repository's license, replace the "
+                f"classifiers with {_expression_for(found)} and ship a copy of the "
+                "text in the package (DP101); if it is under another license, put "
+                "that license's text in the package directory."
+            )
         return (
             f"The classifier(s) {listing(wrong)} disagree with the license text "
             f"({listing(sorted(found))}). Replace them with an SPDX expression, "

@@ -9,18 +9,29 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.version import Version
 
 from . import _licenses as lic
-from ._core import Rule, listing, mapping, read_text, sequence, table
-from ._pyproject import build_requirements, legacy_files, oldest_python, project
+from ._core import Rule, Skip, listing, mapping, read_text, sequence, table
+from ._pyproject import (
+    BuildRequirement,
+    build_requirements,
+    legacy_files,
+    oldest_python,
+    packages_below,
+    project,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 SCM = "setuptools-scm"
+SKBUILD = "scikit-build-core"
 SKBUILD_SCM_PROVIDER = "scikit_build_core.metadata.setuptools_scm"
+# The first scikit-build-core that reads `[[tool.dynamic-metadata]]`.
+DYNAMIC_METADATA = Version("1.0")
 
 # Build backend -> the distribution that provides it.
 BACKENDS = {
@@ -32,13 +43,16 @@ BACKENDS = {
     "mesonpy": "meson-python",
 }
 # The first release of each backend that accepts PEP 639 license metadata.
-PEP639_MINIMUM: dict[str, tuple[int, ...]] = {
-    "setuptools": (77, 0, 3),
-    "scikit-build-core": (0, 11),
-    "hatchling": (1, 27),
-    "flit-core": (3, 11),
-    "pdm-backend": (2, 4),
-    "meson-python": (0, 18),
+PEP639_MINIMUM: dict[str, Version] = {
+    name: Version(first)
+    for name, first in {
+        "setuptools": "77.0.3",
+        "scikit-build-core": "0.11",
+        "hatchling": "1.27",
+        "flit-core": "3.11",
+        "pdm-backend": "2.4",
+        "meson-python": "0.18",
+    }.items()
 }
 # Deprecated or free-text spellings people write instead of an SPDX identifier.
 NOT_SPDX = {
@@ -55,6 +69,8 @@ NOT_SPDX = {
     "apache2": "Apache-2.0",
     "apache-2": "Apache-2.0",
 }
+# The community's oldest Python 3 minor version (copier.yml's `python_min` choices).
+PYTHON_FLOOR = 10
 BUILD_SYSTEM_EXAMPLE = (
     "```toml\n[build-system]\n"
     'requires = ["setuptools>=77.0.3", "setuptools-scm>=8"]\n'
@@ -62,21 +78,18 @@ BUILD_SYSTEM_EXAMPLE = (
 )
 
 
-def _version(parts: tuple[int, ...]) -> str:
-    return ".".join(map(str, parts))
-
-
 class DP201(Rule):
     """Package metadata lives in the [project] table of pyproject.toml (PEP 621)."""
 
     @classmethod
-    def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str | None:
+    def check(
+        cls, root: Traversable, package: Traversable, dp_pyproject: Document
+    ) -> Verdict:
         """Find a PEP 621 ``[project]`` table with a ``name``."""
         legacy = legacy_files(package)
         if not dp_pyproject.found:
             if not legacy:
-                # No Python package here: a C++ project, or use --package-dir.
-                return None
+                return _no_package(root, package, tools_only=False)
             return (
                 f"This project is configured by {listing(legacy)} only; there is no "
                 "`pyproject.toml`. Move the metadata (name, description, "
@@ -95,7 +108,7 @@ class DP201(Rule):
         data = mapping(dp_pyproject.data)
         if not isinstance(data.get("project"), dict):
             if "build-system" not in data and not legacy:
-                return None  # pyproject.toml only configures tools
+                return _no_package(root, package, tools_only=True)
             where = f" (the metadata is in {listing(legacy)})" if legacy else ""
             return (
                 f"`pyproject.toml` has no `[project]` table{where}. Declare the "
@@ -109,19 +122,53 @@ class DP201(Rule):
         return True
 
 
+def _no_package(root: Traversable, package: Traversable, *, tools_only: bool) -> Skip:
+    """Skip the packaging rules where there is no Python package, naming those below."""
+    where = _relative(package, root) if package != root else None
+    here = f"in `{where}`" if where else "at the top of the repository"
+    found = (
+        f"The `pyproject.toml` {here} only configures tools (it has no `[project]` "
+        "or `[build-system]` table), and there is"
+        if tools_only
+        else f"There is no `pyproject.toml` {here}, and"
+    )
+    start = (
+        f"{found} no `setup.py` or `setup.cfg`, so the Python packaging rules do "
+        "not apply here."
+    )
+    below = packages_below(package)
+    if not below:
+        return Skip(
+            f"{start} If the Python package is in a folder, check it with "
+            "`dp-standard -p FOLDER` (`repo-review --package-dir FOLDER`)."
+        )
+    places = [(f"{where}/{path}" if where else path, name) for path, name in below]
+    named = " and ".join(f"`{folder}` (its `{name}`)" for folder, name in places)
+    which = "The Python package is" if len(places) == 1 else "There are Python packages"
+    first = places[0][0]
+    return Skip(
+        f"{start} {which} in {named}: check {'it' if len(places) == 1 else 'one'} "
+        f"with `dp-standard -p {first}` (`repo-review --package-dir {first}`).",
+        notice=True,
+    )
+
+
 class DP202(Rule):
     """The license is an SPDX license expression string (PEP 639)."""
 
     requires = frozenset({"DP201"})
 
     @classmethod
-    def check(cls, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, dp_pyproject: Document) -> Verdict:
         """Require ``license = "<SPDX expression>"``."""
         meta = project(dp_pyproject)
         value = meta.get("license")
         if value is None:
             if "license" in sequence(meta.get("dynamic")):
-                return None  # the backend fills it in; nothing to read here
+                return Skip(
+                    "`license` is listed in `dynamic = [...]`: the build backend "
+                    "fills it in, so `pyproject.toml` has no license to read."
+                )
             return (
                 "`[project]` declares no `license`. Add the SPDX expression of the "
                 'license, e.g. `license = "LGPL-3.0-or-later"`, and '
@@ -167,7 +214,9 @@ class DP202(Rule):
 class DP203(Rule):
     """license-files lists the license files, so they ship in the sdist and wheel (PEP 639)."""
 
-    requires = frozenset({"DP101", "DP201"})
+    # PEP 639: `license-files` next to a legacy `license = {file = ...}` table
+    # is a build error, so DP202's fix comes first.
+    requires = frozenset({"DP101", "DP202"})
 
     @classmethod
     def check(cls, package: Traversable, dp_pyproject: Document) -> bool | str:
@@ -207,7 +256,7 @@ class DP204(Rule):
     requires = frozenset({"DP202"})
 
     @classmethod
-    def check(cls, dp_pyproject: Document) -> bool | str | None:
+    def check(cls, dp_pyproject: Document) -> Verdict:
         """Compare the backend's lower bound with its first PEP 639 release."""
         build_system = table(dp_pyproject.data, "build-system")
         if not build_system:
@@ -223,23 +272,30 @@ class DP204(Rule):
         if provider and provider not in requirements:
             problems.append(
                 f'`build-backend = "{backend}"` but `requires` does not list '
-                f"`{provider}>={_version(PEP639_MINIMUM[provider])}`"
+                f"`{provider}>={PEP639_MINIMUM[provider]}`"
             )
         for name, minimum in PEP639_MINIMUM.items():
             if name not in requirements:
                 continue
             lower = requirements[name].lower
             if lower is None or lower < minimum:
-                have = f"`>={_version(lower)}`" if lower else "no lower bound"
+                have = f"`>={lower}`" if lower else "no lower bound"
                 problems.append(
-                    f"`{name}` has {have}, but only {name} {_version(minimum)} and "
+                    f"`{name}` has {have}, but only {name} {minimum} and "
                     'later accept `license = "..."` and `license-files`: require '
-                    f"`{name}>={_version(minimum)}`"
+                    f"`{name}>={minimum}`"
                 )
         if problems:
             return "In `[build-system] requires`: " + "; ".join(problems) + "."
         if not provider and not requirements.keys() & PEP639_MINIMUM.keys():
-            return None  # a backend this checker does not know
+            named = (
+                f'`build-backend = "{backend}"`' if backend else "no `build-backend`"
+            )
+            return Skip(
+                f"`[build-system]` has {named} and requires none of the backends "
+                f"whose first PEP 639 release this checker knows "
+                f"({listing(PEP639_MINIMUM)})."
+            )
         return True
 
 
@@ -266,12 +322,12 @@ class DP205(Rule):
             )
         if "version" not in sequence(meta.get("dynamic")):
             return f'`[project]` has neither a `version` nor `dynamic = ["version"]`. {how}'
-        provider = table(
-            dp_pyproject.data, "tool", "scikit-build", "metadata", "version"
-        ).get("provider")
         tools = table(dp_pyproject.data, "tool")
         scm = requirements.get(SCM)
-        if provider == SKBUILD_SCM_PROVIDER or "setuptools_scm" in tools:
+        plugin = _skbuild_scm_plugin(dp_pyproject)
+        if plugin:
+            return _skbuild_scm_verdict(plugin, requirements.get(SKBUILD))
+        if "setuptools_scm" in tools:
             if scm is None:
                 return (
                     "setuptools-scm is configured but not in `[build-system] requires`, "
@@ -291,6 +347,45 @@ class DP205(Rule):
         )
         used = f" (this project uses {listing(other)})" if other else ""
         return f"`version` is dynamic, but not computed by setuptools-scm{used}. {how}"
+
+
+def _skbuild_scm_plugin(dp_pyproject: Document) -> str | None:
+    """Say where scikit-build-core's setuptools-scm plugin computes the version, if it does."""
+    provider = table(
+        dp_pyproject.data, "tool", "scikit-build", "metadata", "version"
+    ).get("provider")
+    if provider == SKBUILD_SCM_PROVIDER:
+        return "`[tool.scikit-build] metadata.version.provider`"
+    entries = sequence(table(dp_pyproject.data, "tool").get("dynamic-metadata"))
+    if any(
+        mapping(entry).get("provider") == SKBUILD_SCM_PROVIDER
+        and mapping(entry).get("field", "version") == "version"
+        for entry in entries
+    ):
+        return "`[[tool.dynamic-metadata]]`"
+    return None
+
+
+def _skbuild_scm_verdict(plugin: str, skbuild: BuildRequirement | None) -> bool | str:
+    """Judge the plugin: scikit-build-core runs it and installs setuptools-scm for it."""
+    if skbuild is None:
+        return (
+            f"{plugin} names scikit-build-core's setuptools-scm plugin, but "
+            "scikit-build-core is not in `[build-system] requires`, so nothing runs "
+            "the plugin. Build with scikit-build-core (`requires = "
+            '["scikit-build-core>=0.11"]`, `build-backend = "scikit_build_core.build"`), '
+            "or with setuptools: `setuptools-scm>=8` in `requires` and a "
+            "`[tool.setuptools_scm]` table."
+        )
+    if plugin.startswith("`[[") and (
+        skbuild.lower is None or skbuild.lower < DYNAMIC_METADATA
+    ):
+        return (
+            "scikit-build-core reads `[[tool.dynamic-metadata]]` since version 1.0, "
+            "but `[build-system] requires` lets an older one build the package, "
+            "which then has no version: require `scikit-build-core>=1`."
+        )
+    return True  # scikit-build-core requires setuptools-scm itself for the plugin
 
 
 class DP206(Rule):
@@ -357,19 +452,29 @@ class DP207(Rule):
 
     @classmethod
     def check(cls, dp_pyproject: Document) -> bool | str:
-        """Read a lower bound on Python 3 from ``requires-python``."""
+        """Read a lower bound on Python 3 from ``requires-python``, at least the floor."""
         value = project(dp_pyproject).get("requires-python")
+        floor = f'`">=3.{PYTHON_FLOOR}"`'
         if not isinstance(value, str) or not value.strip():
             return (
                 "`[project]` has no `requires-python`, so pip installs the package "
                 "on Pythons it was never tested on. Add the oldest supported "
-                'version, e.g. `requires-python = ">=3.10"`.'
+                f"version, e.g. `requires-python = {floor[1:-1]}`."
             )
-        if oldest_python(value) is None:
+        oldest = oldest_python(value)
+        if oldest is None:
             return (
-                f"`requires-python = {value!r}` sets no lower bound on Python 3 "
-                'that tools can read. Write it as `">=3.10"` (your oldest version).'
-            ).replace("'", '"')
+                f'`requires-python = "{value}"` sets no lower bound on Python 3 '
+                f"that tools can read. Write it as {floor} (or your oldest version)."
+            )
+        if oldest < PYTHON_FLOOR:
+            return (
+                f'`requires-python = "{value}"` allows Python 3.{oldest}, below the '
+                f"community's floor, Python 3.{PYTHON_FLOOR}: Python 3.9 and older no "
+                "longer get security fixes. Raise it to "
+                f"{floor}, drop the older `Programming Language :: Python` "
+                f"classifiers, and test 3.{PYTHON_FLOOR} in CI instead (DP401)."
+            )
         return True
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._core import Rule, listing, mapping, sequence
+from ._core import Rule, Skip, listing, mapping, sequence
+from ._pyproject import legacy_files
+from .ci import steps_using
 
 if TYPE_CHECKING:
-    from ._core import Document
+    from importlib.resources.abc import Traversable
+
+    from ._core import Document, Verdict
 
 PRE_COMMIT_HOOKS = "github.com/pre-commit/pre-commit-hooks"
 RUFF_REPOS = {
     "github.com/astral-sh/ruff-pre-commit",
     "github.com/charliermarsh/ruff-pre-commit",
 }
+LITE_ACTION = "pre-commit-ci/lite-action"
+LITE_DEFAULT_MSG = "[pre-commit.ci lite] apply automatic fixes"
 CORE_HOOKS = (
     "check-added-large-files",
     "check-toml",
@@ -112,8 +118,15 @@ class DP303(Rule):
     requires = frozenset({"DP301"})
 
     @classmethod
-    def check(cls, dp_precommit: Document) -> bool | str:
-        """Look for the ruff lint and format hooks."""
+    def check(
+        cls, package: Traversable, dp_pyproject: Document, dp_precommit: Document
+    ) -> Verdict:
+        """Look for the ruff lint and format hooks, where there is a Python package."""
+        if not dp_pyproject.found and not legacy_files(package):
+            return Skip(
+                "There is no Python package here (no `pyproject.toml`, `setup.py` "
+                "or `setup.cfg`; see DP201), so ruff has no Python package to lint."
+            )
         present = hook_ids(dp_precommit, *RUFF_REPOS)
         missing = []
         if not present & {"ruff-check", "ruff"}:
@@ -136,7 +149,8 @@ class DP303(Rule):
 class DP304(Rule):
     """Conflict markers left by copier update fail pre-commit."""
 
-    requires = frozenset({"DP301"})
+    # Only a project on the template gets `copier update` conflicts.
+    requires = frozenset({"DP301", "DP701"})
 
     @classmethod
     def check(cls, dp_precommit: Document) -> bool | str:
@@ -173,10 +187,30 @@ class DP305(Rule):
     requires = frozenset({"DP301"})
 
     @classmethod
-    def check(cls, dp_precommit: Document) -> bool | str:
-        """Look for a non-empty top-level ``ci:`` mapping."""
+    def check(
+        cls, dp_precommit: Document, dp_workflows: tuple[Document, ...]
+    ) -> bool | str:
+        """Look for a non-empty top-level ``ci:`` mapping (or pre-commit.ci lite's ``msg``)."""
         if mapping(mapping(dp_precommit.data).get("ci")):
             return True
+        lite = list(steps_using(dp_workflows, LITE_ACTION))
+        if lite:
+            # pre-commit.ci lite (ABACUS) runs in GitHub Actions: the step's
+            # `msg` names its commits, a `ci:` block does nothing for it.
+            unset = [
+                where
+                for where, step in lite
+                if not mapping(step.get("with")).get("msg")
+            ]
+            if not unset:
+                return True
+            return (
+                f"{', '.join(unset)} {'runs' if len(unset) == 1 else 'run'} "
+                f"`{LITE_ACTION}` without a `msg`, so its fix commits say "
+                f'"{LITE_DEFAULT_MSG}", which is not a Conventional Commit. Give the '
+                'step `with: msg: "style: pre-commit fixes"` (a `ci:` block '
+                "configures the pre-commit.ci app, not lite)."
+            )
         return (
             "`.pre-commit-config.yaml` has no `ci:` block, so pre-commit.ci runs "
             "with defaults nobody chose (and its commit messages break the "

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import freshness
-from ._core import TEMPLATE_URL, Rule, child, is_file
+from ._core import TEMPLATE_URL, Rule, Skip, child, is_file
 from .precommit import hook_ids
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from ._core import Document
+    from ._core import Document, Verdict
 
 ANSWERS = ".copier-answers.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -53,13 +53,17 @@ class DP702(Rule):
     requires = frozenset({"DP701"})
 
     @classmethod
-    def check(cls, root: Traversable) -> bool | str | None:
+    def check(cls, root: Traversable) -> Verdict:
         """Compare ``_commit`` with the newest release, as check-template-version does."""
         answers = child(root, ANSWERS)
         config = child(root, PRE_COMMIT_CONFIG)
         try:
             if freshness.newest_release(None, config) is None:  # type: ignore[arg-type]
-                return None  # nothing says which release is the newest
+                return Skip(
+                    "Nothing here names the newest template release: the installed "
+                    "checker is a development version, and no `rev` pins the "
+                    f"template's `{freshness.HOOK_ID}` hook in `{PRE_COMMIT_CONFIG}`."
+                )
             message = freshness.check(answers, config, None)  # type: ignore[arg-type]
         except freshness.CheckError as error:
             return str(error)
@@ -69,18 +73,36 @@ class DP702(Rule):
 class DP703(Rule):
     """pre-commit runs the template's check-template-version hook."""
 
-    requires = frozenset({"DP301"})
+    # The hook reads the release DP701 finds in `.copier-answers.yml`.
+    requires = frozenset({"DP301", "DP701"})
 
     @classmethod
-    def check(cls, dp_precommit: Document) -> bool | str:
+    def check(cls, root: Traversable, dp_precommit: Document) -> bool | str:
         """Look for the ``check-template-version`` hook in the pre-commit config."""
         if freshness.HOOK_ID in hook_ids(dp_precommit):
             return True
+        rev, comment = _rev_to_pin(root)
         return (
             f"`{PRE_COMMIT_CONFIG}` does not run `{freshness.HOOK_ID}`, so nobody "
             "notices when a template release brings fixes. Add the template's hooks "
             "(pre-commit.ci's autoupdate then bumps `rev` to each new release):\n\n"
-            f"```yaml\n  - repo: {TEMPLATE_URL}\n    rev: vX.Y.Z  # newest release\n"
+            f"```yaml\n  - repo: {TEMPLATE_URL}\n    rev: {rev}  # {comment}\n"
             "    hooks:\n      - id: check-copier-conflicts\n"
             f"      - id: {freshness.HOOK_ID}\n```"
         )
+
+
+def _rev_to_pin(root: Traversable) -> tuple[str, str]:
+    """Choose the ``rev`` for the template's hooks, and say what it is."""
+    newest = freshness.newest_release(None, child(root, PRE_COMMIT_CONFIG))  # type: ignore[arg-type]
+    if newest is not None:
+        return str(newest), "the newest release"
+    try:
+        current = freshness.parse_release(
+            freshness.project_commit(child(root, ANSWERS))  # type: ignore[arg-type]
+        )
+    except freshness.CheckError:
+        current = None
+    if current is not None:
+        return str(current), "the release this project is on"
+    return "vX.Y.Z", f"the newest release, from {TEMPLATE_URL}/releases"
