@@ -17,6 +17,7 @@ from conftest import ROOT
 from deepmodeling_template import checks
 from deepmodeling_template.checks import cli
 from deepmodeling_template.checks._core import Document, load_toml
+from test_checker_robustness import outcomes, write
 
 # The installed checker is a development version: releases come from the pinned rev.
 pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
@@ -33,18 +34,6 @@ ARCHIVAL = (ROOT / "examples" / "python" / ".git_archival.txt").read_text(
 )
 SKBUILD_SCM = "scikit_build_core.metadata.setuptools_scm"
 STATEMENTS = {rule.__name__: (rule.__doc__ or "").strip() for rule in checks.RULES}
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def outcomes(root: Path, package_dir: str = "") -> dict[str, cli.Outcome]:
-    return {outcome.name: outcome for outcome in cli.run(root, package_dir)}
 
 
 def pyproject(text: str, tmp_path: Path) -> Document:
