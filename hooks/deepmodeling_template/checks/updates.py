@@ -35,9 +35,11 @@ class DP701(Rule):
                 "updates with `copier update`: it was not generated from "
                 "deepmodeling-template, or the answers file was deleted or renamed. "
                 "To adopt the template, run `copier copy --skip '*' --data "
-                "adopting=true gh:deepmodeling/deepmodeling-template .` in a clean "
-                "work tree: it adds the community files and keeps every file you "
-                f'have (see "Adopting" in {freshness.README_URL}). Never '
+                "adopting=true --data kept_files=\"$(git ls-files -- ':(glob)*' "
+                "':(glob).github/**')\" gh:deepmodeling/deepmodeling-template .` "
+                "in a clean work tree: it adds the community files, keeps every "
+                "file you have and records them, so no later update touches them "
+                f'(see "Adopting" in {freshness.README_URL}). Never '
                 f"edit `{ANSWERS}` by hand."
             )
         try:
