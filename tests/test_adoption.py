@@ -23,8 +23,18 @@ from typing import Any
 
 import pytest
 import yaml
+from copier import run_update
 
-from conftest import GIT_ENV, REQUIRED_ANSWERS, ROOT, render, run
+from conftest import (
+    GIT_ENV,
+    REQUIRED_ANSWERS,
+    ROOT,
+    copy_template,
+    git_commit_all,
+    render,
+    run,
+    tag_release,
+)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COPIER = Path(sys.executable).with_name("copier")
@@ -551,3 +561,48 @@ def test_the_python_menu_at_a_terminal(tmp_path, adopting, menu):
     question = screen[screen.index("Oldest supported Python") :]
     assert re.findall(r"3\.\d+", question) == menu
     assert ("requires-python floor" in question) is adopting
+
+
+# --- later updates keep to the decision -----------------------------------------------------
+
+
+def test_an_update_adds_no_near_duplicate_later(tmp_path):
+    """What adoption left out stays out when a release changes it; their files stay theirs."""
+    template = copy_template(tmp_path / "template")
+    tag_release(template, "v0.1.0")
+    for name in ("ISSUE_TEMPLATE/generic_issue.yml", "workflows/tests.yml.jinja"):
+        with (template / "template" / ".github" / name).open(
+            "a", encoding="utf-8"
+        ) as file:
+            file.write("# A change in v0.2.0.\n")
+    with (template / "template" / "SECURITY.md.jinja").open(
+        "a", encoding="utf-8"
+    ) as file:
+        file.write("\nA change in v0.2.0.\n")
+    tag_release(template, "v0.2.0")
+
+    repo = existing_repository(tmp_path / "dpgen", DPGEN_LIKE)
+    (listing,) = re.findall(r'kept_files="\$\((git ls-files .*)\)"', README)
+    kept = run(["bash", "-c", listing], repo).stdout
+    answers = {
+        **REQUIRED_ANSWERS,
+        **DPGEN_ANSWERS,
+        "adopting": True,
+        "kept_files": kept,
+    }
+    render(repo, answers, template, vcs_ref="v0.1.0", skip_if_exists=["*"])
+    git_commit_all(repo, "chore: adopt deepmodeling-template")
+    before = snapshot(repo)
+
+    run_update(
+        repo, defaults=True, overwrite=True, vcs_ref="v0.2.0", unsafe=False, quiet=True
+    )
+    after = snapshot(repo)
+    assert not (repo / ".github" / "workflows" / "tests.yml").exists()
+    assert not (repo / ".github" / "ISSUE_TEMPLATE" / "generic_issue.yml").exists()
+    assert not (repo / "CONTRIBUTING.md").exists()
+    assert after["SECURITY.md"].endswith(
+        b"A change in v0.2.0.\n"
+    )  # what was added is updated
+    changed = {path for path in before if after.get(path) != before[path]}
+    assert changed == {"SECURITY.md", ".copier-answers.yml"}
