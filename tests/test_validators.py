@@ -47,6 +47,11 @@ BAD_ANSWERS = [
     ("import_name", "lambda", '"lambda" is a Python keyword'),
     ("import_name", "json", '"json" would shadow the standard-library module'),
     ("import_name", "tomllib", '"tomllib" would shadow the standard-library module'),
+    (
+        "import_name",
+        "profiling",
+        '"profiling" would shadow the standard-library module',
+    ),
     ("maintainer_email", "ada", '"ada" is not an e-mail address'),
     ("maintainer_email", "ada@localhost", '"ada@localhost" is not an e-mail address'),
     (
@@ -112,7 +117,7 @@ def test_defaults_pass_their_own_validators(tmp_path):
     ("question", "answer"),
     [
         ("python_min", "3.9"),
-        ("python_min", "3.14"),
+        ("python_min", "3.15"),
         ("license", "WTFPL"),
         ("profile", "rust"),
         ("maturity", "gold"),
