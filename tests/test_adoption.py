@@ -314,11 +314,11 @@ def test_any_older_floor_is_a_valid_answer_when_adopting(tmp_path, floor):
     tests = yaml.safe_load((project / ".github/workflows/tests.yml").read_text("utf-8"))
     assert tests["jobs"]["test"]["strategy"]["matrix"]["python-version"] == [
         floor,
-        "3.14",
+        "3.15",
     ]
 
 
-@pytest.mark.parametrize("answer", ["3", "three", "3.x", "2.7", "3.14"])
+@pytest.mark.parametrize("answer", ["3", "three", "3.x", "2.7", "3.15"])
 def test_a_floor_that_is_no_python_is_refused_when_adopting(tmp_path, answer):
     with pytest.raises(
         ValueError,
@@ -501,8 +501,8 @@ def test_dp701_advises_the_readme_command(tmp_path):
 @pytest.mark.parametrize(
     ("adopting", "menu"),
     [
-        (True, ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]),
-        (False, ["3.10", "3.11", "3.12", "3.13"]),
+        (True, ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]),
+        (False, ["3.10", "3.11", "3.12", "3.13", "3.14"]),
     ],
 )
 def test_the_python_menu_at_a_terminal(tmp_path, adopting, menu):
@@ -523,6 +523,7 @@ def test_the_python_menu_at_a_terminal(tmp_path, adopting, menu):
         "license": "MIT",
         "copyright_holder": "DeepModeling",
         "maturity": "none",
+        "maintainer_family_name": REQUIRED_ANSWERS["maintainer_name"].split()[-1],
     }
     data = [
         word for key, value in answered.items() for word in ("--data", f"{key}={value}")
@@ -543,7 +544,7 @@ def test_the_python_menu_at_a_terminal(tmp_path, adopting, menu):
     seen = b""
     deadline = time.monotonic() + 60
     try:
-        while b"3.13" not in seen and time.monotonic() < deadline:
+        while b"3.14" not in seen and time.monotonic() < deadline:
             ready, _, _ = select.select([fd], [], [], 1)
             if ready:
                 try:

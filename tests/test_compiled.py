@@ -259,3 +259,38 @@ def test_cibuildwheel_builds_every_python_on_every_platform(example, built, make
         minors = {int(re.match(r"cp3(\d+)", i).group(1)) for i in identifiers}
         assert min(minors) == oldest, (platform, identifiers)
         assert max(minors) >= 14, (platform, identifiers)
+
+
+def test_cibuildwheel_builds_the_chosen_wheels(tmp_path):
+    """cibuildwheel itself lists what the release builds: CPython 3.10 to 3.15 (and
+    the free-threaded 3.14t, 3.15t) for 64-bit Linux, Windows and macOS only."""
+    shutil.copy(EXAMPLE / "pyproject.toml", tmp_path / "pyproject.toml")
+    expected_pythons = {
+        "cp310",
+        "cp311",
+        "cp312",
+        "cp313",
+        "cp314",
+        "cp314t",
+        "cp315",
+        "cp315t",
+    }
+    for platform, arch in [
+        ("linux", "x86_64"),
+        ("windows", "AMD64"),
+        ("macos", "x86_64"),
+    ]:
+        listed = run(
+            [
+                "uvx",
+                "cibuildwheel==4.3.5",
+                "--print-build-identifiers",
+                "--platform",
+                platform,
+                "--archs",
+                arch,
+            ],
+            cwd=tmp_path,
+        ).stdout.split()
+        assert {identifier.split("-")[0] for identifier in listed} == expected_pythons
+        assert not [i for i in listed if re.search("win32|i686|musllinux", i)], listed

@@ -104,7 +104,7 @@ def test_gitee_mirror_defaults_on_for_deepmodeling(copie, owner, mirror):
     assert answers["maturity"] == ("sandbox" if mirror else "none")
 
 
-@pytest.mark.parametrize("python_min", ["3.10", "3.11", "3.12", "3.13"])
+@pytest.mark.parametrize("python_min", ["3.10", "3.11", "3.12", "3.13", "3.14"])
 def test_python_range(copie, python_min):
     project = copy(copie, python_min=python_min)
     pyproject = tomllib.loads(read(project, "pyproject.toml"))
@@ -266,11 +266,15 @@ def test_structured_files_parse_and_hold_answers(rendered, answer_set):
     description = answers.get("description", COPIER_YML["description"]["default"])
     assert pyproject["description"] == citation["abstract"] == description
     community = answers.get("github_owner", "deepmodeling") == "deepmodeling"
-    authors = [{"name": "DeepModeling"}] if community else []
-    authors.append(
-        {"name": answers["maintainer_name"], "email": answers["maintainer_email"]}
-    )
-    assert pyproject["authors"] == citation["authors"] == authors
+    entity = [{"name": "DeepModeling"}] if community else []
+    maintainer = answers["maintainer_name"]
+    email = answers["maintainer_email"]
+    assert pyproject["authors"] == [*entity, {"name": maintainer, "email": email}]
+    # CFF reads `name:` as an entity: the maintainer is a person, split in two.
+    family = maintainer.split()[-1]
+    given = maintainer.removesuffix(family).strip()
+    person = {"family-names": family, "given-names": given, "email": email}
+    assert citation["authors"] == [*entity, person]
     assert citation["title"] == name
     conf = {
         node.targets[0].id: ast.literal_eval(node.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from conftest import REQUIRED_ANSWERS, render
 
@@ -46,6 +47,11 @@ BAD_ANSWERS = [
     ("import_name", "lambda", '"lambda" is a Python keyword'),
     ("import_name", "json", '"json" would shadow the standard-library module'),
     ("import_name", "tomllib", '"tomllib" would shadow the standard-library module'),
+    (
+        "import_name",
+        "profiling",
+        '"profiling" would shadow the standard-library module',
+    ),
     ("maintainer_email", "ada", '"ada" is not an e-mail address'),
     ("maintainer_email", "ada@localhost", '"ada@localhost" is not an e-mail address'),
     (
@@ -61,6 +67,12 @@ BAD_ANSWERS = [
     ("repo_name", "a/b", '"a/b" is not a GitHub repository name'),
     ("copyright_year", "26", '"26" is not a year like 2026.'),
     ("copyright_holder", "", "The copyright holder must not be empty."),
+    ("maintainer_family_name", "", "The family name must not be empty."),
+    (
+        "maintainer_family_name",
+        "Li",
+        f'"Li" is not the start or the end of "{REQUIRED_ANSWERS["maintainer_name"]}"',
+    ),
 ]
 
 
@@ -105,7 +117,7 @@ def test_defaults_pass_their_own_validators(tmp_path):
     ("question", "answer"),
     [
         ("python_min", "3.9"),
-        ("python_min", "3.14"),
+        ("python_min", "3.15"),
         ("license", "WTFPL"),
         ("profile", "rust"),
         ("maturity", "gold"),
@@ -117,3 +129,36 @@ def test_choice_outside_the_list_is_refused(tmp_path, question, answer):
         match=f"Invalid choice for '{question}': '{re.escape(answer)}' is not in",
     ):
         render(tmp_path / "project", {**REQUIRED_ANSWERS, question: answer})
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "given"),
+    [
+        ("Ada Lovelace", "Lovelace", "Ada"),
+        ("Zhang San", "Zhang", "San"),  # family name first
+        ("张三", "张", "三"),  # no space between the two
+        ("Ludwig van Beethoven", "van Beethoven", "Ludwig"),
+        ("Plato", "Plato", None),  # one name: no given names
+    ],
+)
+def test_citation_cites_the_maintainer_as_a_person(tmp_path, name, family, given):
+    answers = {**REQUIRED_ANSWERS, "maintainer_name": name}
+    project = render(tmp_path / "p", {**answers, "maintainer_family_name": family})
+    citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    person = {"family-names": family, "email": answers["maintainer_email"]}
+    if given:
+        person["given-names"] = given
+    assert citation["authors"][-1] == person
+
+
+def test_gitee_mirror_is_refused_outside_deepmodeling(tmp_path):
+    """DeepModeling's reusable mirror workflow and key work for its repositories only."""
+    answers = {**REQUIRED_ANSWERS, "github_owner": "ada-lab", "gitee_mirror": True}
+    with pytest.raises(
+        ValueError, match="Validation error for question 'gitee_mirror'"
+    ) as error:
+        render(tmp_path / "project", answers)
+    assert (
+        'only work for repositories of the deepmodeling organization: answer no for "ada-lab"'
+        in str(error.value)
+    )
