@@ -1,7 +1,7 @@
 """What the tests share: answer sets, commands, git, rendering, template releases.
 
 Plain functions and data, imported as ``from tests.helpers import ...`` (pytest
-puts the repository on ``sys.path``: ``pythonpath`` in ``pyproject.toml``);
+makes the repository importable: ``pythonpath`` in ``pyproject.toml``);
 fixtures that wrap them are in ``conftest.py``.  Answer sets are data: the
 examples' in ``examples/answers.yml``, the tests' own in ``tests/answers.yml``.
 """
