@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
 from ._core import list_dir
 
 if TYPE_CHECKING:
@@ -43,22 +45,11 @@ _CASE_SENSITIVE = {"LGPL-3.0", "LGPL-2.1", "GPL-3.0", "GPL-2.0", "AGPL-3.0"}
 _BSD = "redistribution and use in source and binary forms"
 _BSD_3 = "neither the name"
 
-# Known SPDX identifiers, including deprecated spellings, by lower-case key.
+# The GNU identifiers SPDX deprecated (``GPL-3.0``, ``GPL-3.0+``) for their
+# ``-only`` and ``-or-later`` forms, and the other licenses whose texts are known.
 _GNU = ("GPL-2.0", "GPL-3.0", "LGPL-2.1", "LGPL-3.0", "AGPL-3.0")
-_CANONICAL: dict[str, str] = {
-    **{f"{gnu}-only".lower(): f"{gnu}-only" for gnu in _GNU},
-    **{f"{gnu}-or-later".lower(): f"{gnu}-or-later" for gnu in _GNU},
-    **{gnu.lower(): f"{gnu}-only" for gnu in _GNU},
-    **{f"{gnu}+".lower(): f"{gnu}-or-later" for gnu in _GNU},
-    **{
-        name.lower(): name
-        for name in ("MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "MPL-2.0")
-    },
-    "isc": "ISC",
-}
-
-_DEPRECATED = frozenset(
-    spelling.lower() for gnu in _GNU for spelling in (gnu, f"{gnu}+")
+_OTHERS = frozenset(
+    {"MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "MPL-2.0", "ISC"}
 )
 
 # Trove license classifier (after "License :: " and "OSI Approved :: ") ->
@@ -113,7 +104,11 @@ def identify(text: str) -> set[str]:
 
 
 def spdx_ids(expression: str) -> list[str]:
-    """List the license identifiers of an SPDX expression (not the exceptions)."""
+    """List the license identifiers of an SPDX expression (not the exceptions).
+
+    It also reads an expression that is not valid (DP202 names its wrong
+    identifiers); `packaging` validates and spells them (`canonical_id`).
+    """
     tokens = re.findall(r"[A-Za-z0-9.+\-:]+", expression)
     ids: list[str] = []
     after_with = False
@@ -127,22 +122,35 @@ def spdx_ids(expression: str) -> list[str]:
     return ids
 
 
+def _spelled(spdx_id: str) -> str:
+    """Spell an SPDX identifier in its registered case (``mit`` -> ``MIT``), as packaging does."""
+    try:
+        return str(canonicalize_license_expression(spdx_id))
+    except InvalidLicenseExpression:
+        return spdx_id
+
+
 def canonical_id(spdx_id: str) -> str:
     """Spell an SPDX identifier canonically (``LGPL-3.0+`` -> ``LGPL-3.0-or-later``)."""
-    return _CANONICAL.get(spdx_id.lower(), spdx_id)
+    spelled = _spelled(spdx_id)
+    gnu = spelled.removesuffix("+")
+    if gnu in _GNU:
+        return f"{gnu}-or-later" if spelled.endswith("+") else f"{gnu}-only"
+    return spelled
 
 
 def is_deprecated(spdx_id: str) -> bool:
     """Tell whether a GNU identifier is a deprecated one (``GPL-3.0``, ``LGPL-3.0+``)."""
-    return spdx_id.lower() in _DEPRECATED
+    return _spelled(spdx_id).removesuffix("+") in _GNU
 
 
 def family(spdx_id: str) -> str | None:
     """Give the text family of an SPDX identifier, or ``None`` when unknown."""
     canonical = canonical_id(spdx_id)
-    if canonical.lower() not in _CANONICAL:
-        return None
-    return canonical.removesuffix("-only").removesuffix("-or-later")
+    for gnu in _GNU:
+        if canonical in {f"{gnu}-only", f"{gnu}-or-later"}:
+            return gnu
+    return canonical if canonical in _OTHERS else None
 
 
 def classifier_license(classifier: str) -> str | None:
