@@ -248,18 +248,7 @@ def find_leftovers(root: Path, filenames: Sequence[str]) -> list[str]:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Parameters
-    ----------
-    argv : sequence of str or None
-        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
-
-    Returns
-    -------
-    argparse.Namespace
-        Parsed arguments with a ``filenames`` list.
-    """
+    """Parse the arguments (``sys.argv[1:]`` when ``None``): a ``filenames`` list."""
     parser = argparse.ArgumentParser(
         prog="check-copier-conflicts",
         description="Fail when `copier update` left conflict markers or *.rej files.",
@@ -274,18 +263,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the hook.
-
-    Parameters
-    ----------
-    argv : sequence of str or None
-        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
-
-    Returns
-    -------
-    int
-        ``0`` when the tree is clean, ``1`` when leftovers were found.
-    """
+    """Run the hook on ``argv`` (``sys.argv[1:]`` when ``None``): 1 when leftovers were found."""
     args = parse_args(argv)
     findings = find_leftovers(Path.cwd(), args.filenames)
     if not findings:

@@ -279,20 +279,7 @@ def missing_commit_message(answers: Path) -> str:
 
 
 def behind_message(current: str, newest: Release) -> str:
-    """Explain how to catch up with the newest template release.
-
-    Parameters
-    ----------
-    current : str
-        The project's recorded ``_commit``.
-    newest : Release
-        The newest template release.
-
-    Returns
-    -------
-    str
-        Message for the user.
-    """
+    """Explain how to catch up from ``_commit`` `current` with release `newest`."""
     return (
         f"This project is on template {current}; the newest deepmodeling-template "
         f"release is {newest}.\n"
@@ -304,20 +291,7 @@ def behind_message(current: str, newest: Release) -> str:
 
 
 def unknown_commit_message(current: str, newest: Release) -> str:
-    """Explain a ``_commit`` that is not a release tag.
-
-    Parameters
-    ----------
-    current : str
-        The project's recorded ``_commit``.
-    newest : Release
-        The newest template release.
-
-    Returns
-    -------
-    str
-        Message for the user.
-    """
+    """Explain a ``_commit`` (`current`) that is not a release tag, `newest` being out."""
     return (
         f"This project is on template commit {current!r}, which is not a "
         f"release; the newest deepmodeling-template release is {newest}.\n"
@@ -360,18 +334,7 @@ def check(answers: Path, config: Path, override: str | None) -> str | None:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Parameters
-    ----------
-    argv : sequence of str or None
-        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
-
-    Returns
-    -------
-    argparse.Namespace
-        Parsed arguments.
-    """
+    """Parse the arguments (``sys.argv[1:]`` when ``None``)."""
     parser = argparse.ArgumentParser(
         prog="check-template-version",
         description="Fail when the project is behind the newest deepmodeling-template release.",
@@ -403,18 +366,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the hook.
+    """Run the hook on ``argv`` (``sys.argv[1:]`` when ``None``).
 
-    Parameters
-    ----------
-    argv : sequence of str or None
-        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
-
-    Returns
-    -------
-    int
-        ``0`` when the project is up to date (or with ``--warn-only``),
-        ``1`` otherwise.
+    Returns 0 when the project is up to date (or with ``--warn-only``), else 1.
     """
     args = parse_args(argv)
     try:

@@ -166,18 +166,7 @@ def report(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``dp-standard``.
-
-    Parameters
-    ----------
-    argv : sequence of str or None
-        Arguments without the program name; ``sys.argv[1:]`` when ``None``.
-
-    Returns
-    -------
-    int
-        ``1`` when a rule fails, else ``0``.
-    """
+    """Run ``dp-standard`` on ``argv`` (``sys.argv[1:]`` when ``None``): 1 when a rule fails."""
     parser = argparse.ArgumentParser(
         prog="dp-standard",
         description="Check repositories against the DeepModeling standard "
