@@ -1,9 +1,9 @@
 """Time `copier copy`, a generated project's first green run, and `copier update`; weigh the output.
 
-Usage: python benchmarks/bench.py [--answers NAME]
+Usage: python -m benchmarks.bench [--answers NAME]   (from the repository's top)
 
-NAME is an answer set of tests/conftest.py: an example (python, compiled, ...) or
-``custom``; ``python`` by default.
+NAME is an answer set of the tests (tests/helpers.py): an example (python,
+compiled, ...) or ``custom``; ``python`` by default.
 
 Prints wall-clock seconds for each step. Installs use uv with its cache, as the
 generated CI does; run twice to see warm-cache figures.
@@ -21,20 +21,16 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from copier import run_update
 
-from copier import run_update  # noqa: E402
-
-from conftest import (  # noqa: E402
+from tests.helpers import (
     ANSWER_SETS,
-    copy_template,
     git_commit_all,
     pinned_hook_revs,
     render,
-    tag_release,
+    synthetic_change,
+    template_repository,
 )
-from test_update import synthetic_change  # noqa: E402
 
 
 def sh(command: Sequence[str | os.PathLike[str]], cwd: Path) -> None:
@@ -169,11 +165,10 @@ def main() -> int:
         print(f"{'first green run (total)':<32} {first_run:7.2f} s")
         report_sizes(rendered, work / "dist")
 
-        # An update between two releases (the synthetic change of tests/test_update.py).
-        template = copy_template(work / "template")
-        tag_release(template, "v0.1.0")
-        synthetic_change(template)
-        tag_release(template, "v0.2.0")
+        # An update between two releases (the synthetic change of the update tests).
+        template = template_repository(
+            work / "template", {"v0.1.0": None, "v0.2.0": synthetic_change}
+        )
         old = work / "updated"
         render(old, ANSWER_SETS[args.answers], template, vcs_ref="v0.1.0")
         git_commit_all(old)
