@@ -9,6 +9,7 @@ unknown name as an empty string instead of failing.
 from __future__ import annotations
 
 import pytest
+import yaml
 from jinja2 import Environment, meta, nodes
 
 from tests.helpers import COPIER_YML, ROOT

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from copier import run_update
 
-from conftest import (
+from tests.helpers import (
     GIT_ENV,
     REQUIRED_ANSWERS,
     ROOT,
@@ -490,7 +490,7 @@ def test_the_readme_listing_finds_a_contributing_guide_in_doc(tmp_path):
 
 
 def test_dp701_advises_the_readme_command(tmp_path):
-    from deepmodeling_template.checks.updates import DP701
+    from deepmodeling_template.standard.template_releases import DP701
 
     (listing,) = re.findall(r'kept_files="\$\((git ls-files .*)\)"', README)
     advice = DP701.check(tmp_path)
