@@ -78,7 +78,11 @@ def project(
         path = rendered(**answers)
     # Every answer, defaults included, as the project recorded them.
     answers = yaml.safe_load((path / ".copier-answers.yml").read_text(encoding="utf-8"))
-    venv = make_venv(["-e", f"{path}[test,docs]"], name=f"{request.param}-venv")
+    # With ty from the typecheck group, as the Type check job installs it.
+    venv = make_venv(
+        ["-e", f"{path}[test,docs]", "--group", f"{path / 'pyproject.toml'}:typecheck"],
+        name=f"{request.param}-venv",
+    )
     out = tmp_path_factory.mktemp(f"{request.param}-out")
     generated = Project(path, answers, venv / "python", out)
 
@@ -103,6 +107,8 @@ def project(
         str(p.relative_to(path))
         for p in (path / ".github" / "ISSUE_TEMPLATE").glob("*.yml")
     )
+    text_files = [f for f in files if "text" in tags_from_path(str(path / f))]
+    markdown = [f for f in files if "markdown" in tags_from_path(str(path / f))]
     schema = [str(schema_tools / "check-jsonschema"), "--builtin-schema"]
     _run_all(
         generated,
@@ -113,7 +119,11 @@ def project(
             "ruff": [
                 [tools / "ruff", "check", "--no-cache", "."],
                 [tools / "ruff", "format", "--check", "--no-cache", "."],
+                # The hook's types_or hands it the Markdown files too.
+                [tools / "ruff", "format", "--check", "--no-cache", *markdown],
             ],
+            "codespell": [[tools / "codespell", *text_files]],
+            "ty": [[venv / "ty", "check"]],
             "pre-commit validate-config": [
                 [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
             ],
@@ -193,6 +203,8 @@ def assert_passed(project: Project, gate: str) -> None:
         "pre-commit-hooks",
         "pytest",
         "ruff",
+        "codespell",
+        "ty",
         "pre-commit validate-config",
         "docs",
         "build",
