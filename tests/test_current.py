@@ -17,6 +17,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 from copier import run_update
 
@@ -261,3 +262,14 @@ def test_the_wheel_build_leaves_the_cpp_tests_out():
     steps = [step.get("run", "") for step in workflow["jobs"]["cpp"]["steps"]]
     assert any("libgtest-dev" in step for step in steps)
     assert any(step.startswith("ctest ") for step in steps)
+
+
+def test_at_most_four_sp_repo_review_waivers_each_with_a_reason():
+    for example in ("python", "compiled"):
+        pyproject = tomllib.loads(
+            (ROOT / "examples" / example / "pyproject.toml").read_text(encoding="utf-8")
+        )
+        ignored = pyproject["tool"]["repo-review"]["ignore"]
+        ignored.pop("DP606", None)  # the DeepModeling stamp, not sp-repo-review's
+        assert set(ignored) == {"PY007", "PC140", "PC170", "PC180"}
+        assert all(reason.strip() for reason in ignored.values())
