@@ -28,7 +28,8 @@ TEST(LennardJones, RejectsInvalidArguments) {
   EXPECT_THROW(potentials::lennard_jones(0.0, 1.0, 1.0), std::invalid_argument);
   EXPECT_THROW(potentials::lennard_jones(nan, 1.0, 1.0), std::invalid_argument);
   EXPECT_THROW(potentials::lennard_jones(1.0, 1.0, 0.0), std::invalid_argument);
-  EXPECT_THROW(potentials::lennard_jones(1.0, -1.0, 1.0), std::invalid_argument);
+  EXPECT_THROW(potentials::lennard_jones(1.0, -1.0, 1.0),
+               std::invalid_argument);
 }
 
 }  // namespace
