@@ -312,8 +312,34 @@ def included(
         content[0] = rewrite_links(content[0])
 
 
+def edit_source(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
+) -> None:
+    """Point "Suggest edit" at the file the text comes from.
+
+    That is STANDARD.md for the written pages, and README.md for the pages
+    that include a part of it.
+    """
+    source = Path(app.srcdir) / f"{pagename}.md"
+    if pagename.startswith(f"{OUTPUT}/"):
+        edited = "STANDARD.md"
+    elif source.is_file() and "../README.md" in source.read_text(encoding="utf-8"):
+        edited = "README.md"
+    else:
+        return
+    url = f"{REPOSITORY}/edit/main/{edited}"
+    context["get_edit_provider_and_url"] = lambda: ("GitHub", url)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the page writer and the link rewriter."""
     app.connect("builder-inited", write_pages)
     app.connect("include-read", included)
+    # After the pydata theme sets up its edit URL (500), before the book theme
+    # builds its buttons from it (501, registered after this extension).
+    app.connect("html-page-context", edit_source, priority=501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
