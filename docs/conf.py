@@ -28,10 +28,7 @@ extensions = [
 # skips the inventories intersphinx would download.
 if not tags.has("offline"):  # noqa: F821
     extensions.append("sphinx.ext.intersphinx")
-    intersphinx_mapping = {
-        "python": ("https://docs.python.org/3", None),
-        "copier": ("https://copier.readthedocs.io/en/stable", None),
-    }
+    intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
 
 # The DeepModeling banner and footer (deepmodeling_sphinx): this is the org's project.
 enable_deepmodeling = True
