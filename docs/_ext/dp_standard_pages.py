@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +40,38 @@ OUTPUT = "standard"
 EXAMPLES = ("python", "compiled")
 # README links to files that are pages of this site.
 SITE_PAGES = {"STANDARD.md": "/standard/index.md"}
+
+
+# Repositories that `dp-standard` runs on at build time, so that each rule's
+# section can quote what it says when it fails: the advice comes from the code.
+SCENARIOS: dict[str, dict[str, str]] = {
+    "an empty repository": {},
+    "a bare one (each file there, with little or the wrong thing in it)": {
+        "pyproject.toml": (
+            '[project]\nname = "demo"\nlicense = "Apache-2.0"\n'
+            'requires-python = ">=3.10"\n'
+            'classifiers = ["License :: OSI Approved :: MIT License"]\n'
+            'dynamic = ["version"]\n'
+        ),
+        "LICENSE": "MIT License\n\nPermission is hereby granted, free of charge, "
+        "to any person obtaining a copy of this software\n",
+        "CITATION.cff": "cff-version: 1.2.0\nlicense: MIT\n",
+        ".pre-commit-config.yaml": (
+            "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.0\n"
+            "    hooks:\n      - id: black\n"
+        ),
+        ".copier-answers.yml": (
+            "_commit: v0.1.0\n_src_path: gh:deepmodeling/deepmodeling-template\n"
+        ),
+        ".github/workflows/tests.yml": (
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+        ),
+        "docs/conf.py": 'project = "demo"\n',
+        ".readthedocs.yaml": "version: 2\n",
+        "README.md": "# demo\n",
+    },
+}
 
 
 @dataclasses.dataclass
@@ -140,6 +174,24 @@ def drift(families: list[Family], rules: dict[str, Any]) -> list[str]:
     return problems
 
 
+def example_failures() -> dict[str, tuple[str, str]]:
+    """Run `dp-standard` on the scenarios: the first failure of each rule, by ID."""
+    from deepmodeling_template.standard import cli
+
+    failures: dict[str, tuple[str, str]] = {}
+    for scenario, files in SCENARIOS.items():
+        with tempfile.TemporaryDirectory() as directory:
+            root = Path(directory)
+            for name, text in files.items():
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_text(text, encoding="utf-8")
+            for outcome in cli.run(root):
+                if outcome.result is False and outcome.name not in failures:
+                    message = outcome.message.replace(f"{root}/", "")
+                    failures[outcome.name] = (scenario, message)
+    return failures
+
+
 def rendered_example(path: str) -> str | None:
     """Find the file a template path renders to in a stored example, as a link."""
     if not path.startswith("template/"):
@@ -157,7 +209,7 @@ def rendered_example(path: str) -> str | None:
 def source_link(path: str) -> str:
     """Link a file of this repository on GitHub."""
     kind = TREE if path.endswith("/") else BLOB
-    return f"[`{path}`]({kind}/{path})"
+    return f"[`{path}`]({kind}/{urllib.parse.quote(path)})"
 
 
 def implemented_files(text: str) -> list[str]:
@@ -165,7 +217,17 @@ def implemented_files(text: str) -> list[str]:
     return re.findall(r"`((?:template|includes)/[^`]*)`", text)
 
 
-def rule_section(text: RuleText, rule: Any, pages: dict[str, str]) -> str:
+def quote(text: str) -> str:
+    """Quote Markdown text as a block quote."""
+    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+
+def rule_section(
+    text: RuleText,
+    rule: Any,
+    pages: dict[str, str],
+    failure: tuple[str, str] | None = None,
+) -> str:
     """Write a rule's section of its family's page."""
     rule_id = text.rule_id
     lines = [f"## {rule_id}", "", f"**{text.statement}**", ""]
@@ -211,10 +273,18 @@ def rule_section(text: RuleText, rule: Any, pages: dict[str, str]) -> str:
         f"[source]({BLOB}/src/{rule.__module__.replace('.', '/')}.py).",
         "",
     ]
+    if failure:
+        scenario, message = failure
+        lines += [f"On {scenario}, `dp-standard` says:", "", quote(message), ""]
     return "\n".join(lines)
 
 
-def family_page(family: Family, rules: dict[str, Any], pages: dict[str, str]) -> str:
+def family_page(
+    family: Family,
+    rules: dict[str, Any],
+    pages: dict[str, str],
+    failures: dict[str, tuple[str, str]],
+) -> str:
     """Write the page of a family of rules."""
     first = family.rules[0].rule_id
     lines = [
@@ -226,7 +296,11 @@ def family_page(family: Family, rules: dict[str, Any], pages: dict[str, str]) ->
     if family.intro:
         lines += [family.intro, ""]
     for text in family.rules:
-        lines.append(rule_section(text, rules.get(text.rule_id), pages))
+        lines.append(
+            rule_section(
+                text, rules.get(text.rule_id), pages, failures.get(text.rule_id)
+            )
+        )
     return "\n".join(lines)
 
 
@@ -277,9 +351,11 @@ def write_pages(app: Sphinx) -> None:
         logger.warning("STANDARD.md and the rules drifted: %s", problem)
     out = Path(app.srcdir) / OUTPUT
     pages = {"index.md": index_page(intro, families)}
+    failures = example_failures()
     where = {text.rule_id: family.slug for family in families for text in family.rules}
     pages |= {
-        f"{family.slug}.md": family_page(family, rules, where) for family in families
+        f"{family.slug}.md": family_page(family, rules, where, failures)
+        for family in families
     }
     for name, text in pages.items():
         write_if_changed(out / name, text)
