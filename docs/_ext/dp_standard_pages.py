@@ -6,9 +6,12 @@ At ``builder-inited`` it reads the ``## Family`` and ``### DPxxx`` sections of
 ``standard/index.md`` and one page per family into the docs' source folder
 (``docs/standard/``, ignored by git).  Each rule gets a section with its
 statement, reason, what is checked, what it builds on, how to fix a failure,
-and links to the template files that implement it.  Where STANDARD.md and the
-code disagree (a rule without a section, a section without a rule, another
-statement), the build warns, so ``sphinx-build -W`` fails.
+and links to the template files that implement it; where `dp-standard` fails
+the rule on one of two small repositories written at build time (`SCENARIOS`),
+the section quotes its message, so the advice is the checker's own.  Where
+STANDARD.md and the code disagree (a rule without a section, a section
+without a rule, another statement), the build warns, so ``sphinx-build -W``
+fails.
 
 It also rewrites the relative links of the README and STANDARD.md when a page
 ``{include}``s a part of them (``include-read``), to the site's pages or to
