@@ -49,7 +49,7 @@ SITE_PAGES = {"STANDARD.md": "/standard/index.md"}
 # section can quote what it says when it fails: the advice comes from the code.
 SCENARIOS: dict[str, dict[str, str]] = {
     "an empty repository": {},
-    "a bare one (each file there, with little or the wrong thing in it)": {
+    "a bare repository (each file there, with little or the wrong thing in it)": {
         "pyproject.toml": (
             '[project]\nname = "demo"\nlicense = "Apache-2.0"\n'
             'requires-python = ">=3.10"\n'
@@ -261,7 +261,7 @@ def rule_section(
         "",
         "How to fix a failure",
         f": Run `dp-standard .` in the repository: the message under `{rule_id} FAILED` "
-        "says what is wrong and what to change, and ends with a link to this rule.",
+        "says what is wrong and what to change, and links this rule in STANDARD.md.",
     ]
     sources = ", ".join(source_link(path) for path in files)
     if sources:
@@ -278,7 +278,12 @@ def rule_section(
     ]
     if failure:
         scenario, message = failure
-        lines += [f"On {scenario}, `dp-standard` says:", "", quote(message), ""]
+        lines += [
+            f"For example, on {scenario}, `dp-standard` says:",
+            "",
+            quote(message),
+            "",
+        ]
     return "\n".join(lines)
 
 
