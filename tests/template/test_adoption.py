@@ -223,6 +223,28 @@ def test_their_own_tests_yml_is_kept_and_named(tmp_path):
     assert "tests.yml installs your" not in flat
 
 
+@pytest.mark.parametrize(
+    "theirs", [".github/workflows/release.yml", ".github/workflows/pypi.yml"]
+)
+def test_trusted_publishing_is_advised_only_for_an_added_release_workflow(
+    tmp_path, theirs
+):
+    """Their own release workflow sets up publishing its way: no advice about ours."""
+    release = "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+    pyproject = '[project]\nname = "theirs"\nrequires-python = ">=3.10"\n'
+    kept = existing_repository(
+        tmp_path / "kept", {"pyproject.toml": pyproject, theirs: release}
+    )
+    result = adopt(kept, default_branch="master")
+    assert result.returncode == 0, result.stderr
+    assert "trusted" not in result.stderr
+    fresh = existing_repository(tmp_path / "fresh", {"pyproject.toml": pyproject})
+    result = adopt(fresh, default_branch="master")
+    assert 'publishing for the added "release.yml" (environment "pypi")' in " ".join(
+        result.stderr.split()
+    )
+
+
 def test_no_near_duplicate_is_added(dpgen):
     repo, _, message = dpgen
     added = added_files(repo)
@@ -251,7 +273,7 @@ def test_added_files_speak_of_their_repository(dpgen):
 def test_the_message_explains_conflict_then_skip(dpgen):
     _, _, message = dpgen
     (line,) = [line for line in message.splitlines() if '"conflict"' in line]
-    assert 'a red "conflict", then "skip": it kept your file as it is.' in line
+    assert 'a red "conflict", then "skip", is yours, kept as it is.' in line
     assert "check-copier-conflicts" in message  # their .pre-commit-config.yaml was kept
 
 
