@@ -15,7 +15,12 @@ import yaml
 from conftest import ANSWER_SETS, REQUIRED_ANSWERS, ROOT, render, run
 
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
-QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
+# Computed values (`when: false`, e.g. `facts`) are neither asked nor recorded.
+QUESTIONS = {
+    key
+    for key, spec in COPIER_YML.items()
+    if not key.startswith("_") and spec.get("when") is not False
+}
 LICENSES = list(COPIER_YML["license"]["choices"].values())
 DEBIAN_LICENSES = Path("/usr/share/common-licenses")
 LICENSE_FILES = {
