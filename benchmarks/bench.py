@@ -14,14 +14,16 @@ With ``--peer`` (or the ``BENCH_PEER`` environment variable) it only times
 another template (scientific-python/cookie by default: ``--peer-data`` holds its
 answers), in one run on one machine. Each round copies both, in alternating
 order, as ``copier copy --defaults --vcs-ref HEAD`` in a fresh process, from a
-clean clone of each repository's HEAD (commit first: uncommitted changes are
-not timed). It prints the median and the spread of N rounds (20 by default).
+clean, packed clone of each repository's HEAD (commit first: uncommitted changes
+are not timed). It prints the medians and quartiles of N rounds (20 by default),
+of wall-clock time and of CPU time (copier and its git calls).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -132,12 +134,18 @@ def compare_copy(
         for key, value in answers.items()
     ]
     times: dict[str, list[float]] = {"this template": [], "peer": []}
+    # CPU seconds of copier and its git calls: steadier than wall-clock time on a
+    # machine that runs other work.
+    cpu: dict[str, list[float]] = {"this template": [], "peer": []}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sources = {}
         for name, repo in (("this template", ROOT), ("peer", peer)):
             clone = work / ("ours" if name == "this template" else "peer")
-            sh(["git", "clone", "-q", repo, clone], work)
+            # --no-local packs the objects, as a clone from GitHub has them: Copier
+            # clones the template again, and a working repository's loose objects
+            # (one directory each) slow every copy's clone and clean-up.
+            sh(["git", "clone", "-q", "--no-local", repo, clone], work)
             sources[name] = clone
         commands = {
             "this template": lambda dst: copy_command(
@@ -154,19 +162,30 @@ def compare_copy(
             order = list(commands) if round_ % 2 == 0 else list(commands)[::-1]
             for name in order:
                 destination = work / f"run-{round_}-{len(name)}"
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), children_cpu()
                 sh(commands[name](destination), work)
                 times[name].append(time.perf_counter() - start)
+                cpu[name].append(children_cpu() - cpu_start)
                 shutil.rmtree(destination)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, values in times.items():
-        quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
-        print(
-            f"copier copy, {name:<14} median {medians[name]:.3f} s "
-            f"(quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f} s, {len(values)} runs)"
-        )
-    ratio = medians["this template"] / medians["peer"]
-    print(f"this template / peer: {ratio:.2f}x  (peer: {peer})")
+    for label, figures in (("wall", times), ("CPU", cpu)):
+        medians = {name: statistics.median(values) for name, values in figures.items()}
+        for name, values in figures.items():
+            low, _, high = (
+                statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+            )
+            print(
+                f"copier copy, {name:<14} {label:>4} median {medians[name]:.3f} s "
+                f"(quartiles {low:.3f}-{high:.3f} s, {len(values)} runs)"
+            )
+        ratio = medians["this template"] / medians["peer"]
+        print(f"{label} time, this template / peer: {ratio:.2f}x")
+    print(f"peer: {peer}")
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by the finished child processes (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
