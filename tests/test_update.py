@@ -486,9 +486,9 @@ def retire_questions(repo: Path) -> None:
     _replace(copier_yml, "gitee_mirror:\n", "mirror_to_gitee:\n")
     _replace(
         copier_yml,
-        "  default: \"{{ github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+        '  default: "{{ deepmodeling_owned }}"\n\nupdate_bot:',
         '  default: "{{ gitee_mirror if gitee_mirror is defined'
-        " else github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+        ' else deepmodeling_owned }}"\n\nupdate_bot:',
     )
     text = copier_yml.read_text(encoding="utf-8")
     start = text.index("update_bot:\n")
