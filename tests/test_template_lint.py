@@ -34,6 +34,16 @@ JINJA = Environment(
 
 def _choices(spec: dict) -> set[object]:
     choices = spec["choices"]
+    if isinstance(
+        choices, str
+    ):  # rendered from Jinja (python_min's depend on `adopting`)
+        choices = [
+            choice
+            for adopting in (False, True)
+            for choice in yaml.safe_load(
+                JINJA.from_string(choices).render(adopting=adopting)
+            )
+        ]
     return set(choices.values() if isinstance(choices, dict) else choices)
 
 

@@ -36,7 +36,8 @@ class DP701(Rule):
                 "deepmodeling-template, or the answers file was deleted or renamed. "
                 "To adopt the template, run `copier copy --skip '*' --data "
                 "adopting=true --data kept_files=\"$(git ls-files -- ':(glob)*' "
-                "':(glob).github/**')\" gh:deepmodeling/deepmodeling-template .` "
+                "':(glob).github/**' ':(icase)doc*/*contributing*')\" "
+                "gh:deepmodeling/deepmodeling-template .` "
                 "in a clean work tree: it adds the community files, keeps every "
                 "file you have and records them, so no later update touches them "
                 f'(see "Adopting" in {freshness.README_URL}). Never '
