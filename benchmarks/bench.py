@@ -1,10 +1,10 @@
 """Time `copier copy`, a generated project's first green run, and `copier update`; weigh the output.
 
-Usage: python benchmarks/bench.py [--answers NAME]
-       python benchmarks/bench.py --peer PATH [--runs N] [--answers NAME]
+Usage: python -m benchmarks.bench [--answers NAME]   (from the repository's top)
+       python -m benchmarks.bench --peer PATH [--runs N] [--answers NAME]
 
-NAME is an answer set of tests/conftest.py: an example (python, compiled, ...) or
-``custom``; ``python`` by default.
+NAME is an answer set of the tests (tests/helpers.py): an example (python,
+compiled, ...) or ``custom``; ``python`` by default.
 
 Prints wall-clock seconds for each step. Installs use uv with its cache, as the
 generated CI does; run twice to see warm-cache figures.
@@ -34,20 +34,17 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from copier import run_update
 
-from copier import run_update  # noqa: E402
-
-from conftest import (  # noqa: E402
+from tests.helpers import (
     ANSWER_SETS,
-    copy_template,
+    ROOT,
     git_commit_all,
     pinned_hook_revs,
     render,
-    tag_release,
+    synthetic_change,
+    template_repository,
 )
-from test_update import synthetic_change  # noqa: E402
 
 
 def sh(command: Sequence[str | os.PathLike[str]], cwd: Path) -> None:
@@ -310,11 +307,10 @@ def main() -> int:
         print(f"{'first green run (total)':<32} {first_run:7.2f} s")
         report_sizes(rendered, work / "dist")
 
-        # An update between two releases (the synthetic change of tests/test_update.py).
-        template = copy_template(work / "template")
-        tag_release(template, "v0.1.0")
-        synthetic_change(template)
-        tag_release(template, "v0.2.0")
+        # An update between two releases (the synthetic change of the update tests).
+        template = template_repository(
+            work / "template", {"v0.1.0": None, "v0.2.0": synthetic_change}
+        )
         old = work / "updated"
         render(old, ANSWER_SETS[args.answers], template, vcs_ref="v0.1.0")
         git_commit_all(old)

@@ -26,57 +26,25 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import yaml
 from copier import run_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES_DIR = ROOT / "examples"
 TEMPLATE_URL = "https://github.com/deepmodeling/deepmodeling-template"
 
-_COMMON: dict[str, Any] = {
-    "project_name": "Demo Project",
-    "maintainer_name": "Ada Lovelace",
-    "maintainer_email": "ada@example.org",
-    "copyright_year": "2026",
-}
+
+def load_examples() -> dict[str, tuple[dict[str, Any], str]]:
+    """Name -> (answers given, what it shows), from ``examples/answers.yml``."""
+    data = yaml.safe_load((EXAMPLES_DIR / "answers.yml").read_text(encoding="utf-8"))
+    return {
+        name: (dict(example["answers"]), example["shows"])
+        for name, example in data["examples"].items()
+    }
+
 
 # name -> (answers, what it shows). The README of examples/ lists these.
-EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
-    "python": (
-        _COMMON,
-        "The default answers: a pure-Python library owned by the deepmodeling organization.",
-    ),
-    "python-everything": (
-        {
-            **_COMMON,
-            "project_name": "DP Everything",
-            "description": "Every option of the template switched on",
-            "license": "MIT",
-            "maturity": "incubating",
-            "cli": True,
-            "gitee_mirror": True,
-            "update_bot": True,
-        },
-        "Every optional feature on: the command line, plus the Gitee mirror and update bot "
-        "(on by default for the deepmodeling owner); MIT license, an incubating project.",
-    ),
-    "compiled": (
-        {**_COMMON, "profile": "compiled"},
-        "The default answers with a C++ extension: scikit-build-core, CMake, pybind11, cibuildwheel.",
-    ),
-    "python-lab": (
-        {
-            **_COMMON,
-            "project_name": "Lab Tools",
-            "description": "Analysis tools of a research group outside the DeepModeling organization",
-            "github_owner": "example-lab",
-            "license": "Apache-2.0",
-            "python_min": "3.11",
-        },
-        "A project of another GitHub owner: no Gitee mirror, update bot, DeepModeling banner "
-        "or community stamp (`maturity` defaults to `none`), "
-        "docs on readthedocs.io, the maintainer as copyright holder; Apache-2.0, Python 3.11+.",
-    ),
-}
+EXAMPLES = load_examples()
 
 
 def template_release() -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, regenerate, released_commits, run
-from deepmodeling_template import freshness
+from deepmodeling_template.hooks import freshness
+from examples import regenerate
+from tests.helpers import ROOT, released_commits, run
 
 
 @pytest.mark.slow

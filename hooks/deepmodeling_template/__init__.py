@@ -1,1 +1,0 @@
-"""Pre-commit hooks that keep projects made from deepmodeling-template healthy."""

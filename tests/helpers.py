@@ -1,0 +1,439 @@
+"""What the tests share: answer sets, commands, git, rendering, template releases.
+
+Plain functions and data, imported as ``from tests.helpers import ...`` (pytest
+makes the repository importable: ``pythonpath`` in ``pyproject.toml``);
+fixtures that wrap them are in ``conftest.py``.  Answer sets are data: the
+examples' in ``examples/answers.yml``, the tests' own in ``tests/answers.yml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from copier import run_copy, run_update
+
+from deepmodeling_template.hooks import conflicts
+from deepmodeling_template.standard import cli
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "template"
+COPIER_YML: dict[str, Any] = yaml.safe_load(
+    (ROOT / "copier.yml").read_text(encoding="utf-8")
+)
+
+# --- answer sets ------------------------------------------------------------------
+
+
+def _answers(path: str) -> Any:
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+# The examples in examples/ (their given answers), and the hostile custom set.
+ANSWER_SETS: dict[str, dict[str, Any]] = {
+    **{
+        name: example["answers"]
+        for name, example in _answers("examples/answers.yml")["examples"].items()
+    },
+    "custom": _answers("tests/answers.yml")["custom"],
+}
+# The fewest answers `copier copy --defaults` needs (and a fixed year): the
+# python example's.
+REQUIRED_ANSWERS: dict[str, Any] = ANSWER_SETS["python"]
+CUSTOM_ANSWERS: dict[str, Any] = ANSWER_SETS["custom"]
+
+# --- commands and git -------------------------------------------------------------
+
+# Set when the tests run inside a git hook; they would point git at this repository.
+HOOK_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Ada Lovelace",
+    "GIT_AUTHOR_EMAIL": "ada@example.org",
+    "GIT_COMMITTER_NAME": "Ada Lovelace",
+    "GIT_COMMITTER_EMAIL": "ada@example.org",
+}
+
+
+def run(
+    command: Sequence[str | os.PathLike[str]],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure, fail the test with its output."""
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in HOOK_GIT_VARIABLES},
+            **GIT_ENV,
+            **(env or {}),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(map(str, command))} exited {result.returncode} in {cwd}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}",
+            pytrace=False,
+        )
+    return result
+
+
+def git_commit_all(project: Path, message: str = "chore: generate project") -> None:
+    """Make ``project`` a git repository with everything committed."""
+    if not (project / ".git").exists():
+        run(["git", "init", "-q", "-b", "main"], project)
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-q", "--no-verify", "-m", message], project)
+
+
+def copy_template(destination: Path) -> Path:
+    """Copy what Copier reads of this repository (not its tests or examples) to ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "copier.yml", destination / "copier.yml")
+    for folder in ("includes", "template"):
+        shutil.copytree(ROOT / folder, destination / folder)
+    return destination
+
+
+def tag_release(repo: Path, version: str) -> None:
+    """Make ``repo`` (a template copy) release ``version``, as CONTRIBUTING.md describes."""
+    project = repo / "includes" / "project.jinja"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        re.sub(r'template_release = "v[^"]+"', f'template_release = "{version}"', text),
+        encoding="utf-8",
+    )
+    git_commit_all(repo, f"release {version}")
+    run(["git", "tag", version], repo)
+
+
+def released_commits() -> dict[str, str]:
+    """Tag -> commit of this repository's releases, newest first."""
+    lines = (ROOT / "tests" / "releases.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split() for line in lines if line and not line.startswith("#")]
+    return {tag: commit for tag, commit in pairs}
+
+
+# --- template repositories with releases -------------------------------------------
+
+
+def template_repository(
+    destination: Path, releases: Mapping[str, Callable[[Path], None] | None]
+) -> Path:
+    """This template as a git repository at ``destination``, with ``releases``.
+
+    Each release, in order, applies its change (``None``: none) to the tree and
+    is tagged, as CONTRIBUTING.md describes; the first is the working tree.
+    """
+    repo = copy_template(destination)
+    for version, change in releases.items():
+        if change is not None:
+            change(repo)
+        tag_release(repo, version)
+    return repo
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a file, which must hold it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def synthetic_change(repo: Path) -> None:
+    """A template release as they come: new hook, stricter lint, CI and docs edits, a new file."""
+    template = repo / "template"
+    replace_once(
+        template / ".pre-commit-config.yaml.jinja",
+        "      - id: check-json\n",
+        "      - id: check-case-conflict\n      - id: check-json\n",
+    )
+    replace_once(
+        template / "pyproject.toml.jinja",
+        '  "NPY",    # NumPy-specific rules\n',
+        '  "NPY",    # NumPy-specific rules\n  "PERF",   # Perflint\n',
+    )
+    replace_once(
+        template / ".github/workflows/tests.yml.jinja",
+        "    name: Documentation\n    runs-on: ubuntu-latest\n",
+        "    name: Documentation\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n",
+    )
+    with (template / "CONTRIBUTING.md.jinja").open(
+        "a", encoding="utf-8"
+    ) as contributing:
+        contributing.write(
+            "\n## Getting help\n\nAsk in GitHub Discussions before a large change.\n"
+        )
+    (template / ".editorconfig").write_text(
+        "root = true\n\n[*]\nend_of_line = lf\ninsert_final_newline = true\n",
+        encoding="utf-8",
+    )
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def render(
+    destination: Path,
+    answers: Mapping[str, Any],
+    template: Path = ROOT,
+    vcs_ref: str = "HEAD",
+    **kwargs: Any,
+) -> Path:
+    """Render the template (the working tree by default), as ``copier copy --defaults`` would."""
+    run_copy(
+        str(template),
+        destination,
+        data=dict(answers),
+        defaults=True,
+        vcs_ref=vcs_ref,
+        unsafe=False,
+        quiet=True,
+        **kwargs,
+    )
+    return destination
+
+
+def committed_copy(source: Path, destination: Path) -> Path:
+    """Copy a stored example and commit it, as its maintainer's first commit would."""
+    shutil.copytree(source, destination)
+    git_commit_all(destination)
+    return destination
+
+
+def pinned_hook_revs() -> dict[str, str]:
+    """Hook repository URL -> version (without ``v``) in the generated pre-commit config."""
+    config = (TEMPLATE / ".pre-commit-config.yaml.jinja").read_text(encoding="utf-8")
+    pairs = zip(
+        (
+            line.split("repo:")[1].strip()
+            for line in config.splitlines()
+            if "- repo:" in line
+        ),
+        (
+            line.split("rev:")[1].strip()
+            for line in config.splitlines()
+            if " rev:" in line
+        ),
+        strict=True,
+    )
+    return {repo: rev.removeprefix("v") for repo, rev in pairs}
+
+
+def venv(path: Path, requirements: Sequence[str], python: str | None = None) -> Path:
+    """Create a virtual environment with uv and install ``requirements``; return its bin."""
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
+    run([uv, "venv", "-q", "--python", python or "python3", path], ROOT)
+    run(
+        [
+            uv,
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            path / "bin" / "python",
+            *requirements,
+        ],
+        ROOT,
+    )
+    return path / "bin"
+
+
+# --- a maintainer's downstream life, then `copier update` ---------------------------
+
+RUFF = "https://github.com/astral-sh/ruff-pre-commit"
+BUMPED_RUFF = "0.17.0"
+
+
+def render_at(
+    template_repo: Path, destination: Path, version: str, **answers: object
+) -> Path:
+    render(destination, {**REQUIRED_ANSWERS, **answers}, template_repo, vcs_ref=version)
+    git_commit_all(destination, f"chore: generate from deepmodeling-template {version}")
+    return destination
+
+
+README_SECTION = "\n## Our group\n\nThe Demo group maintains this package.\n"
+DOUBLE = '\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n'
+DEPENDENCIES = ("dependencies = []", 'dependencies = ["packaging>=23"]')
+CHECKOUT = ("actions/checkout@v7", "actions/checkout@v8")
+NEW_TEST = "tests/test_double.py"
+DELETED = ".github/pull_request_template.md"
+
+
+def live(project: Path) -> None:
+    """Weeks of maintainers' and bots' commits."""
+    package = project / "src" / "demo_project"
+    with (project / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write(README_SECTION)
+    with (package / "units.py").open("a", encoding="utf-8") as units:
+        units.write(DOUBLE)
+    (project / NEW_TEST).write_text(
+        "from __future__ import annotations\n\nfrom demo_project.units import double\n\n\n"
+        "def test_double():\n    assert double(2.0) == 4.0\n",
+        encoding="utf-8",
+    )
+    replace_once(project / "pyproject.toml", *DEPENDENCIES)
+    git_commit_all(project, "feat: double")
+
+    # pre-commit.ci autoupdate
+    replace_once(
+        project / ".pre-commit-config.yaml",
+        f"rev: v{pinned_hook_revs()[RUFF]}",
+        f"rev: v{BUMPED_RUFF}",
+    )
+    git_commit_all(project, "ci: pre-commit autoupdate")
+
+    # Dependabot
+    for workflow in (project / ".github" / "workflows").glob("*.yml"):
+        workflow.write_text(
+            workflow.read_text(encoding="utf-8").replace(*CHECKOUT), encoding="utf-8"
+        )
+    git_commit_all(project, "ci: bump actions/checkout from 7 to 8")
+
+    # A file the maintainers do not want
+    (project / DELETED).unlink()
+    git_commit_all(project, "chore: no pull request template")
+
+
+def update(project: Path, version: str, **answers: object) -> None:
+    run_update(
+        project,
+        data=answers,
+        defaults=True,
+        overwrite=True,
+        vcs_ref=version,
+        unsafe=False,
+        quiet=True,
+        conflict="inline",
+    )
+
+
+def leftovers(project: Path) -> list[str]:
+    """What the conflict guard this template publishes reports (empty when clean)."""
+    return conflicts.find_leftovers(project, [])
+
+
+def assert_downstream_kept(project: Path) -> None:
+    assert "## Our group" in (project / "README.md").read_text(encoding="utf-8")
+    assert "def double" in (project / "src" / "demo_project" / "units.py").read_text(
+        encoding="utf-8"
+    )
+    assert (project / "tests" / "test_double.py").exists()
+    assert 'dependencies = ["packaging>=23"]' in (project / "pyproject.toml").read_text(
+        encoding="utf-8"
+    )
+    assert f"rev: v{BUMPED_RUFF}" in (project / ".pre-commit-config.yaml").read_text(
+        encoding="utf-8"
+    )
+    for workflow in (project / ".github" / "workflows").glob("*.yml"):
+        assert "actions/checkout@v7" not in workflow.read_text(encoding="utf-8"), (
+            workflow
+        )
+    assert not (project / ".github" / "pull_request_template.md").exists()
+
+
+def assert_template_change_arrived(project: Path) -> None:
+    assert "check-case-conflict" in (project / ".pre-commit-config.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert '"PERF",' in (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert "timeout-minutes: 30" in (project / ".github/workflows/tests.yml").read_text(
+        encoding="utf-8"
+    )
+    assert "## Getting help" in (project / "CONTRIBUTING.md").read_text(
+        encoding="utf-8"
+    )
+    assert (project / ".editorconfig").exists()
+    answers = yaml.safe_load(
+        (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    )
+    assert answers["_commit"] == "v0.2.0"
+    config = yaml.safe_load(
+        (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    )
+    own = [
+        repo
+        for repo in config["repos"]
+        if repo["repo"].endswith("/deepmodeling-template")
+    ]
+    assert [repo["rev"] for repo in own] == ["v0.2.0"]
+
+
+def assert_clean(project: Path) -> None:
+    assert leftovers(project) == []
+    assert not list(project.rglob("*.rej"))
+
+
+def dpdata_like(repo: Path) -> Path:
+    """A realistic existing project: its own packaging, code, docs, CI and pre-commit."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=77.0.3", "setuptools_scm[toml]>=7"]\n'
+        'build-backend = "setuptools.build_meta"\n\n[project]\nname = "dpdata"\ndynamic = ["version"]\n'
+        'license = "LGPL-3.0-or-later"\ndependencies = ["numpy>=1.14.3"]\n',
+        "README.md": "# dpdata\n\nManipulating atomistic data formats.\n",
+        "dpdata/__init__.py": '"""dpdata."""\n',
+        "dpdata/system.py": "class System:\n    pass\n",
+        "tests/test_system.py": "def test_system():\n    pass\n",
+        "docs/conf.py": 'project = "dpdata"\n',
+        "docs/index.rst": "dpdata\n======\n",
+        ".github/workflows/test.yml": "name: Python package\non: [push]\njobs: {}\n",
+        ".pre-commit-config.yaml": "repos: []\n",
+        "AGENTS.md": "# dpdata agents\n",
+        "LICENSE": (Path("/usr/share/common-licenses/LGPL-3")).read_text(
+            encoding="utf-8"
+        ),
+    }
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    git_commit_all(repo, "initial")
+    return repo
+
+
+# --- the gates ----------------------------------------------------------------------
+
+# pre-commit-hooks entry points, their arguments in the generated config, and the
+# file types pre-commit would hand them.
+PRE_COMMIT_HOOKS = {
+    "check-added-large-files": (["--maxkb=1024"], "file"),
+    "check-json": ([], "json"),
+    "check-symlinks": ([], "symlink"),
+    "check-toml": ([], "toml"),
+    "check-yaml": ([], "yaml"),
+    "end-of-file-fixer": ([], "text"),
+    "mixed-line-ending": (["--fix=lf"], "text"),
+    "trailing-whitespace-fixer": ([], "text"),
+}
+
+
+# --- the checker on small repositories -----------------------------------------------
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> text) under ``root``; return ``root``."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def outcomes(root: Path, package_dir: str = "") -> dict[str, cli.Outcome]:
+    """``dp-standard``'s outcomes for ``root``, by rule ID."""
+    return {outcome.name: outcome for outcome in cli.run(root, package_dir)}
