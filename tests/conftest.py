@@ -102,6 +102,7 @@ def tools(make_venv: Callable[..., Path]) -> Iterator[Path]:
             f"ruff=={revs['https://github.com/astral-sh/ruff-pre-commit']}",
             f"zizmor=={revs['https://github.com/zizmorcore/zizmor-pre-commit']}",
             f"pre-commit-hooks=={revs['https://github.com/pre-commit/pre-commit-hooks']}",
+            f"codespell=={revs['https://github.com/codespell-project/codespell']}",
             "pre-commit==4.7.0",
             "validate-pyproject[all]==0.27",
             "build==1.6.1",

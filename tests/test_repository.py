@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from deepmodeling_template.hooks import freshness
@@ -57,3 +60,12 @@ def test_template_release_is_not_behind_any_release():
     )
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"\n## [{declared.removeprefix('v')}]" in changelog
+
+
+def test_the_repository_passes_its_own_standard():
+    """This repository adopted its template; `dp-standard .` finds no failure here."""
+    result = run(
+        [Path(sys.executable).with_name("dp-standard"), "."], ROOT, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAILED" not in result.stdout + result.stderr

@@ -201,6 +201,28 @@ def test_no_test_workflow_is_added_beside_theirs(dpgen):
     assert "examples/python/.github/workflows/tests.yml" in message
 
 
+def test_their_own_tests_yml_is_kept_and_named(tmp_path):
+    """A workflow of theirs under the template's own name is kept, and the message says it is theirs."""
+    repo = existing_repository(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "theirs"\nrequires-python = ">=3.10"\n',
+            ".github/workflows/tests.yml": THEIR_TEST_WORKFLOW,
+        },
+    )
+    result = adopt(repo, default_branch="master")
+    assert result.returncode == 0, result.stderr
+    assert (repo / ".github/workflows/tests.yml").read_text(
+        encoding="utf-8"
+    ) == THEIR_TEST_WORKFLOW
+    flat = " ".join(result.stderr.split())
+    assert (
+        "tests.yml was not added, because your tests run in .github/workflows/tests.yml"
+        in flat
+    )
+    assert "tests.yml installs your" not in flat
+
+
 def test_no_near_duplicate_is_added(dpgen):
     repo, _, message = dpgen
     added = added_files(repo)

@@ -66,7 +66,11 @@ def project(
         path = rendered(**answers)
     # Every answer, defaults included, as the project recorded them.
     answers = yaml.safe_load((path / ".copier-answers.yml").read_text(encoding="utf-8"))
-    venv = make_venv(["-e", f"{path}[test,docs]"], name=f"{request.param}-venv")
+    # With ty from the typecheck group, as the Type check job installs it.
+    venv = make_venv(
+        ["-e", f"{path}[test,docs]", "--group", f"{path / 'pyproject.toml'}:typecheck"],
+        name=f"{request.param}-venv",
+    )
     out = tmp_path_factory.mktemp(f"{request.param}-out")
     generated = Project(path, answers, venv / "python", out)
 
@@ -91,6 +95,8 @@ def project(
         str(p.relative_to(path))
         for p in (path / ".github" / "ISSUE_TEMPLATE").glob("*.yml")
     )
+    text_files = [f for f in files if "text" in tags_from_path(str(path / f))]
+    markdown = [f for f in files if "markdown" in tags_from_path(str(path / f))]
     schema = [str(schema_tools / "check-jsonschema"), "--builtin-schema"]
     _run_all(
         generated,
@@ -101,7 +107,11 @@ def project(
             "ruff": [
                 [tools / "ruff", "check", "--no-cache", "."],
                 [tools / "ruff", "format", "--check", "--no-cache", "."],
+                # The hook's types_or hands it the Markdown files too.
+                [tools / "ruff", "format", "--check", "--no-cache", *markdown],
             ],
+            "codespell": [[tools / "codespell", *text_files]],
+            "ty": [[venv / "ty", "check"]],
             "pre-commit validate-config": [
                 [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
             ],
@@ -181,6 +191,8 @@ def assert_passed(project: Project, gate: str) -> None:
         "pre-commit-hooks",
         "pytest",
         "ruff",
+        "codespell",
+        "ty",
         "pre-commit validate-config",
         "docs",
         "build",
@@ -267,8 +279,12 @@ def test_sp_repo_review_has_no_unexplained_failures(project):
     explained = {
         code.rstrip("0123456789") for code, reason in skipped.items() if reason
     }
+    # MY101-MY106 check mypy's settings: sp-repo-review skips them when ty is
+    # the type checker (MY100 passes on [tool.ty]).
+    assert report["checks"]["MY100"]["result"] is True
+    not_for_ty = {f"MY10{n}" for n in range(1, 7)}
     assert all(
-        reason or code.rstrip("0123456789") in explained
+        reason or code.rstrip("0123456789") in explained or code in not_for_ty
         for code, reason in skipped.items()
     )
 

@@ -50,6 +50,7 @@ def _shape(function: ast.FunctionDef) -> str:
     for node in ast.walk(function.args):
         if isinstance(node, ast.arg):
             node.annotation = None  # pybind11 names the accepted types its own way
+    assert function.returns is not None, f"{function.name} has no return type"
     return f"({ast.unparse(function.args)}) -> {ast.unparse(function.returns)}"
 
 
@@ -67,4 +68,5 @@ def test_stub_matches_the_extension():
         # pybind11 writes the signature as the first line of the docstring.
         signature = getattr(_core, name).__doc__.splitlines()[0]
         runtime = ast.parse(f"def {signature}: ...").body[0]
+        assert isinstance(runtime, ast.FunctionDef), signature
         assert _shape(runtime) == shape, name
