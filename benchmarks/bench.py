@@ -1,18 +1,31 @@
 """Time `copier copy`, a generated project's first green run, and `copier update`; weigh the output.
 
 Usage: python -m benchmarks.bench [--answers NAME]   (from the repository's top)
+       python -m benchmarks.bench --peer PATH [--runs N] [--answers NAME]
 
 NAME is an answer set of the tests (tests/helpers.py): an example (python,
 compiled, ...) or ``custom``; ``python`` by default.
 
 Prints wall-clock seconds for each step. Installs use uv with its cache, as the
 generated CI does; run twice to see warm-cache figures.
+
+With ``--peer`` (or the ``BENCH_PEER`` environment variable) it only times
+``copier copy``: this template's and the peer template's, a git checkout of
+another template (scientific-python/cookie by default: ``--peer-data`` holds its
+answers), in one run on one machine. Each round copies both, in alternating
+order, as ``copier copy --defaults --vcs-ref HEAD`` in a fresh process, from a
+clean, packed clone of each repository's HEAD (commit first: uncommitted changes
+are not timed). It prints the medians and quartiles of N rounds (20 by default),
+of wall-clock time and of CPU time (copier and its git calls).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +38,7 @@ from copier import run_update
 
 from tests.helpers import (
     ANSWER_SETS,
+    ROOT,
     git_commit_all,
     pinned_hook_revs,
     render,
@@ -71,11 +85,139 @@ def report_sizes(rendered: str, dist: Path) -> None:
         print(f"{kind:<32} {artifact.stat().st_size / 1024:19.1f} KiB")
 
 
+# Answers scientific-python/cookie needs for `copier copy --defaults`: its
+# recommended pure-Python build (hatchling), Sphinx docs, versions from git.
+COOKIE_DATA = (
+    "project_name=demo-project",
+    "org=example-org",
+    "full_name=Ada Lovelace",
+    "email=ada@example.org",
+    "license=BSD",
+    "backend=hatch",
+    "docs=sphinx",
+    "vcs=true",
+)
+
+
+def copy_command(
+    template: Path, destination: Path, data: Sequence[str], trust: bool
+) -> list[str]:
+    """``copier copy`` of ``template``'s HEAD with ``data``, run as users run it."""
+    return [
+        sys.executable,
+        "-m",
+        "copier",
+        "copy",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        *(["--trust"] if trust else []),
+        *(arg for item in data for arg in ("--data", item)),
+        str(template),
+        str(destination),
+    ]
+
+
+def compare_copy(
+    answers: dict[str, object],
+    peer: Path,
+    peer_data: Sequence[str],
+    peer_trust: bool,
+    runs: int,
+) -> None:
+    """Time ``copier copy`` of this template and of ``peer``, interleaved; print medians."""
+    ours_data = [
+        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+        for key, value in answers.items()
+    ]
+    times: dict[str, list[float]] = {"this template": [], "peer": []}
+    # CPU seconds of copier and its git calls: steadier than wall-clock time on a
+    # machine that runs other work.
+    cpu: dict[str, list[float]] = {"this template": [], "peer": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sources = {}
+        for name, repo in (("this template", ROOT), ("peer", peer)):
+            clone = work / ("ours" if name == "this template" else "peer")
+            # --no-local packs the objects, as a clone from GitHub has them: Copier
+            # clones the template again, and a working repository's loose objects
+            # (one directory each) slow every copy's clone and clean-up.
+            sh(["git", "clone", "-q", "--no-local", repo, clone], work)
+            sources[name] = clone
+        commands = {
+            "this template": lambda dst: copy_command(
+                sources["this template"], dst, ours_data, trust=False
+            ),
+            "peer": lambda dst: copy_command(
+                sources["peer"], dst, peer_data, trust=peer_trust
+            ),
+        }
+        # One copy of each, untimed: warms the file cache and the .pyc files.
+        for name, command in commands.items():
+            sh(command(work / f"warm-{len(name)}"), work)
+        for round_ in range(runs):
+            order = list(commands) if round_ % 2 == 0 else list(commands)[::-1]
+            for name in order:
+                destination = work / f"run-{round_}-{len(name)}"
+                start, cpu_start = time.perf_counter(), children_cpu()
+                sh(commands[name](destination), work)
+                times[name].append(time.perf_counter() - start)
+                cpu[name].append(children_cpu() - cpu_start)
+                shutil.rmtree(destination)
+    for label, figures in (("wall", times), ("CPU", cpu)):
+        medians = {name: statistics.median(values) for name, values in figures.items()}
+        for name, values in figures.items():
+            low, _, high = (
+                statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+            )
+            print(
+                f"copier copy, {name:<14} {label:>4} median {medians[name]:.3f} s "
+                f"(quartiles {low:.3f}-{high:.3f} s, {len(values)} runs)"
+            )
+        ratio = medians["this template"] / medians["peer"]
+        print(f"{label} time, this template / peer: {ratio:.2f}x")
+    print(f"peer: {peer}")
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by the finished child processes (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     """Render, then run each first-run step once."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", choices=ANSWER_SETS, default="python")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        default=os.environ.get("BENCH_PEER") or None,
+        help="a git checkout of another template: only compare `copier copy` times",
+    )
+    parser.add_argument(
+        "--peer-data",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an answer for the peer (repeat); scientific-python/cookie's by default",
+    )
+    parser.add_argument(
+        "--no-peer-trust",
+        dest="peer_trust",
+        action="store_false",
+        help="copy the peer without --trust (cookie needs it for its Jinja extensions)",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="rounds for --peer")
     args = parser.parse_args()
+    if args.peer is not None:
+        compare_copy(
+            ANSWER_SETS[args.answers],
+            args.peer.resolve(),
+            args.peer_data or COOKIE_DATA,
+            args.peer_trust,
+            args.runs,
+        )
+        return 0
     warnings.filterwarnings("ignore", message="Dirty template changes")
     from uv import find_uv_bin
 

@@ -14,7 +14,12 @@ import yaml
 
 from tests.helpers import ANSWER_SETS, COPIER_YML, REQUIRED_ANSWERS, ROOT, render, run
 
-QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
+# Computed values (`when: false`, e.g. `facts`) are neither asked nor recorded.
+QUESTIONS = {
+    key
+    for key, spec in COPIER_YML.items()
+    if not key.startswith("_") and spec.get("when") is not False
+}
 LICENSES = list(COPIER_YML["license"]["choices"].values())
 DEBIAN_LICENSES = Path("/usr/share/common-licenses")
 LICENSE_FILES = {

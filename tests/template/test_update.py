@@ -328,9 +328,9 @@ def retire_questions(repo: Path) -> None:
     replace_once(copier_yml, "gitee_mirror:\n", "mirror_to_gitee:\n")
     replace_once(
         copier_yml,
-        "  default: \"{{ github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+        '  default: "{{ deepmodeling_owned }}"\n  validator:',
         '  default: "{{ gitee_mirror if gitee_mirror is defined'
-        " else github_owner == 'deepmodeling' }}\"\n\nupdate_bot:",
+        ' else deepmodeling_owned }}"\n  validator:',
     )
     text = copier_yml.read_text(encoding="utf-8")
     start = text.index("update_bot:\n")
