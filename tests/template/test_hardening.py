@@ -157,11 +157,15 @@ def test_any_text_lands_exactly_in_every_format(
     assert pyproject["authors"][-1]["name"] == person  # after DeepModeling
 
     citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
-    assert (
-        citation["title"],
-        citation["abstract"],
-        citation["authors"][-1]["name"],
-    ) == (name, description, person)
+    # The maintainer is a person: the default family name is the last word.
+    family = person.split()[-1]
+    given = person.removesuffix(family).strip().strip(",").strip()
+    maintainer = citation["authors"][-1]
+    assert (maintainer["family-names"], maintainer.get("given-names", "")) == (
+        family,
+        given,
+    )
+    assert (citation["title"], citation["abstract"]) == (name, description)
 
     conf = _python_strings((project / "docs" / "conf.py").read_text(encoding="utf-8"))
     assert (conf["project"], conf["author"], conf["copyright_holder"]) == (
