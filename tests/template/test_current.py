@@ -40,15 +40,6 @@ VERSIONS = yaml.safe_load(
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*([^@\s]+)@(\S+)", re.MULTILINE)
 HOOK = re.compile(r"^\s*- repo:\s*(\S+)\n\s+rev:\s*(\S+)", re.MULTILINE)
 TOOL = re.compile(r'"(ty)==([^"]+)"')
-# release.yml.jinja is being split per profile on another branch: its artifact
-# actions are bumped (to the versions file's) when that work merges. Empty this
-# then; the test fails while it names a pin the file no longer writes.
-PENDING = {
-    (".github/workflows/release.yml.jinja", "actions/upload-artifact"): "v4",
-    (".github/workflows/release.yml.jinja", "actions/download-artifact"): "v4",
-}
-
-
 def template_pins() -> list[tuple[str, str, str, str]]:
     """(file, kind, name, version) of every action, hook and tool pin in template/."""
     pins = []
@@ -71,7 +62,7 @@ def test_every_pin_is_in_the_versions_file():
     wrong = [
         (relative, name, version, VERSIONS[kind].get(name))
         for relative, kind, name, version in template_pins()
-        if PENDING.get((relative, name), VERSIONS[kind].get(name)) != version
+        if VERSIONS[kind].get(name) != version
     ]
     assert wrong == []
 
@@ -80,11 +71,6 @@ def test_every_entry_of_the_versions_file_is_used():
     used = {(kind, name) for _, kind, name, _ in template_pins()}
     listed = {(kind, name) for kind, entries in VERSIONS.items() for name in entries}
     assert listed - used == set()
-
-
-def test_pending_bumps_are_still_pending():
-    pins = {(relative, name): version for relative, _, name, version in template_pins()}
-    assert {key: pins.get(key) for key in PENDING} == PENDING
 
 
 def test_the_release_steps_check_the_versions_file():

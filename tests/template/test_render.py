@@ -228,7 +228,7 @@ def test_release_workflow_publishes_every_build(copie, profile):
         assert not [s for s in wheels["steps"] if "checkout" in s.get("uses", "")]
         assert [
             s["uses"] for s in wheels["steps"] if "cibuildwheel" in s.get("uses", "")
-        ] == ["pypa/cibuildwheel@v4.1"]
+        ] == ["pypa/cibuildwheel@v4.3"]
         systems = {os.split("-")[0] for os in wheels["strategy"]["matrix"]["os"]}
         assert systems == {"ubuntu", "macos", "windows"}
         assert any("--sdist" in step.get("run", "") for step in jobs["build"]["steps"])
@@ -337,6 +337,6 @@ def test_message_after_copy_fits_a_new_or_an_adopting_project(tmp_path, adopting
         tmp_path,
     )
     message = result.stderr
-    assert ('then "skip":' in message) is adopting
+    assert ('then "skip", is yours' in message) is adopting
     assert ("git init -b main" in message) is not adopting
     assert "TEMPLATE_UPDATE_TOKEN" in message  # the deepmodeling default: the bot is on
