@@ -40,6 +40,8 @@ VERSIONS = yaml.safe_load(
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*([^@\s]+)@(\S+)", re.MULTILINE)
 HOOK = re.compile(r"^\s*- repo:\s*(\S+)\n\s+rev:\s*(\S+)", re.MULTILINE)
 TOOL = re.compile(r'"(ty)==([^"]+)"')
+
+
 def template_pins() -> list[tuple[str, str, str, str]]:
     """(file, kind, name, version) of every action, hook and tool pin in template/."""
     pins = []
