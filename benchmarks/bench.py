@@ -179,6 +179,109 @@ def compare_copy(
     print(f"peer: {peer}")
 
 
+def first_green_run(project: Path, work: Path, uv: str, ruff: str) -> dict[str, float]:
+    """Run a render's first green run (install, tests, lint, docs, build); seconds per step."""
+    venv, figures = work / "venv", {}
+    python, bin_dir = venv / "bin" / "python", venv / "bin"
+    steps: dict[str, list[list[str | os.PathLike[str]]]] = {
+        "install (uv, test+docs+ruff)": [
+            [uv, "venv", "-q", venv],
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                python,
+                "-e",
+                f"{project}[test,docs]",
+                f"ruff=={ruff}",
+                "build[uv]",
+            ],
+        ],
+        "pytest": [[python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]],
+        "ruff check + format": [
+            [bin_dir / "ruff", "check", "--no-cache", "."],
+            [bin_dir / "ruff", "format", "--check", "--no-cache", "."],
+        ],
+        "sphinx-build -W (offline)": [
+            [
+                bin_dir / "sphinx-build",
+                "-q",
+                "-W",
+                "-t",
+                "offline",
+                "docs",
+                work / "html",
+            ]
+        ],
+        "python -m build": [
+            [python, "-m", "build", "--installer", "uv", "-o", work / "dist", "."]
+        ],
+    }
+    for label, commands in steps.items():
+        start = time.perf_counter()
+        for command in commands:
+            sh(command, project)
+        figures[label] = time.perf_counter() - start
+    return figures
+
+
+def compare_first_run(
+    answers: dict[str, object],
+    peer: Path,
+    peer_data: Sequence[str],
+    peer_trust: bool,
+    runs: int,
+) -> None:
+    """Time both renders' first green runs, interleaved, with a warm uv cache; print medians."""
+    from uv import find_uv_bin
+
+    uv, ruff = (
+        find_uv_bin(),
+        pinned_hook_revs()["https://github.com/astral-sh/ruff-pre-commit"],
+    )
+    ours_data = [
+        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+        for key, value in answers.items()
+    ]
+    figures: dict[str, list[dict[str, float]]] = {"this template": [], "peer": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        renders = {}
+        for name, template, data, trust in (
+            ("this template", ROOT, ours_data, False),
+            ("peer", peer, peer_data, peer_trust),
+        ):
+            project = work / name.replace(" ", "-")
+            sh(copy_command(template, project, data, trust), work)
+            git_commit_all(project)
+            renders[name] = project
+        # The first round fills uv's cache for both; it is not counted.
+        for round_ in range(runs + 1):
+            order = list(renders) if round_ % 2 == 0 else list(renders)[::-1]
+            for name in order:
+                scratch = work / f"run-{round_}-{len(name)}"
+                scratch.mkdir()
+                result = first_green_run(renders[name], scratch, uv, ruff)
+                if round_:
+                    figures[name].append(result)
+                shutil.rmtree(scratch)
+    for step in figures["this template"][0]:
+        ours = statistics.median(run[step] for run in figures["this template"])
+        theirs = statistics.median(run[step] for run in figures["peer"])
+        print(f"{step:<32} this template {ours:6.2f} s   peer {theirs:6.2f} s")
+    totals = {
+        name: statistics.median(sum(r.values()) for r in runs_)
+        for name, runs_ in figures.items()
+    }
+    print(
+        f"{'first green run (total)':<32} this template {totals['this template']:6.2f} s   "
+        f"peer {totals['peer']:6.2f} s   ({totals['this template'] / totals['peer']:.2f}x, "
+        f"medians of {runs} interleaved runs)"
+    )
+
+
 def children_cpu() -> float:
     """CPU seconds used so far by the finished child processes (and theirs)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -208,7 +311,21 @@ def main() -> int:
         help="copy the peer without --trust (cookie needs it for its Jinja extensions)",
     )
     parser.add_argument("--runs", type=int, default=20, help="rounds for --peer")
+    parser.add_argument(
+        "--first-run",
+        action="store_true",
+        help="with --peer: compare the renders' first green runs instead of copies",
+    )
     args = parser.parse_args()
+    if args.peer is not None and args.first_run:
+        compare_first_run(
+            ANSWER_SETS[args.answers],
+            args.peer.resolve(),
+            args.peer_data or COOKIE_DATA,
+            args.peer_trust,
+            args.runs,
+        )
+        return 0
     if args.peer is not None:
         compare_copy(
             ANSWER_SETS[args.answers],
