@@ -8,10 +8,12 @@ examples' in ``examples/answers.yml``, the tests' own in ``tests/answers.yml``.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -441,3 +443,35 @@ def write(root: Path, files: dict[str, str]) -> Path:
 def outcomes(root: Path, package_dir: str = "") -> dict[str, cli.Outcome]:
     """``dp-standard``'s outcomes for ``root``, by rule ID."""
     return {outcome.name: outcome for outcome in cli.run(root, package_dir)}
+
+
+def export_commit(commit: str, destination: Path) -> None:
+    """Write what Copier reads of this repository at ``commit`` into ``destination``."""
+    if run(
+        ["git", "cat-file", "-e", f"{commit}^{{commit}}"], ROOT, check=False
+    ).returncode:
+        if (
+            run(["git", "rev-parse", "--is-shallow-repository"], ROOT).stdout.strip()
+            == "true"
+        ):
+            pytest.skip(f"a shallow clone lacks the release commit {commit}")
+        pytest.fail(
+            f"tests/releases.txt names {commit}, which is not in this repository"
+        )
+    archive = subprocess.run(
+        [
+            "git",
+            "archive",
+            "--format=tar",
+            commit,
+            "copier.yml",
+            "includes",
+            "template",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, **safe)

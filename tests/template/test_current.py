@@ -9,11 +9,9 @@ already made must merge without conflict.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from tests.helpers import (
     ROOT,
     TEMPLATE,
     copy_template,
+    export_commit,
     git_commit_all,
     released_commits,
     render,
@@ -87,27 +86,7 @@ def test_the_release_steps_check_the_versions_file():
 def _previous_release(repo: Path) -> str:
     """Export the newest release of tests/releases.txt into ``repo`` and tag it."""
     tag, commit = next(iter(released_commits().items()))
-    if run(
-        ["git", "cat-file", "-e", f"{commit}^{{commit}}"], ROOT, check=False
-    ).returncode:
-        pytest.skip(f"this clone lacks the release commit {commit}")
-    archive = subprocess.run(
-        [
-            "git",
-            "archive",
-            "--format=tar",
-            commit,
-            "copier.yml",
-            "includes",
-            "template",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(repo, **safe)
+    export_commit(commit, repo)
     git_commit_all(repo, f"release {tag}")
     run(["git", "tag", tag], repo)
     return tag

@@ -13,11 +13,8 @@ updates weekly, has its own tests (``tests/test_update_bot.py``).
 from __future__ import annotations
 
 import difflib
-import io
 import re
 import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +34,13 @@ from tests.helpers import (
     NEW_TEST,
     README_SECTION,
     REQUIRED_ANSWERS,
-    ROOT,
     RUFF,
     assert_clean,
     assert_downstream_kept,
     assert_template_change_arrived,
     copy_template,
     dpdata_like,
+    export_commit,
     git_commit_all,
     leftovers,
     live,
@@ -74,38 +71,6 @@ PROFILES = (
 def next_version(tag: str) -> str:
     release = freshness.parse_release(tag)
     return str(release._replace(patch=release.patch + 1))
-
-
-def export_commit(commit: str, destination: Path) -> None:
-    """Write what Copier reads of this repository at ``commit`` into ``destination``."""
-    if run(
-        ["git", "cat-file", "-e", f"{commit}^{{commit}}"], ROOT, check=False
-    ).returncode:
-        if (
-            run(["git", "rev-parse", "--is-shallow-repository"], ROOT).stdout.strip()
-            == "true"
-        ):
-            pytest.skip(f"a shallow clone lacks the release commit {commit}")
-        pytest.fail(
-            f"tests/releases.txt names {commit}, which is not in this repository"
-        )
-    archive = subprocess.run(
-        [
-            "git",
-            "archive",
-            "--format=tar",
-            commit,
-            "copier.yml",
-            "includes",
-            "template",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, **safe)
 
 
 @pytest.fixture(scope="module", params=list(released_commits()))
