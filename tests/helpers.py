@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import io
 import os
+import pty
 import re
+import select
 import shutil
 import subprocess
+import sys
 import tarfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -475,3 +479,30 @@ def export_commit(commit: str, destination: Path) -> None:
     safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(destination, **safe)
+
+
+COPIER = Path(sys.executable).with_name("copier")
+
+
+def copier_at_a_terminal(args: Sequence[str], until: bytes, timeout: float = 60) -> str:
+    """Run ``copier ARGS`` at a pseudo-terminal until it prints ``until``; its screen, without escapes."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: copier at a terminal
+        os.execv(str(COPIER), [str(COPIER), *args])
+    seen = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while until not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))

@@ -12,12 +12,8 @@ is added a second time, and what is added fits their repository.
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +22,11 @@ import yaml
 from copier import run_update
 
 from tests.helpers import (
+    COPIER,
     GIT_ENV,
     REQUIRED_ANSWERS,
     ROOT,
+    copier_at_a_terminal,
     copy_template,
     git_commit_all,
     render,
@@ -37,7 +35,6 @@ from tests.helpers import (
 )
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COPIER = Path(sys.executable).with_name("copier")
 LGPL = (ROOT / "includes" / "licenses" / "LGPL-3.0-or-later.txt").read_text(
     encoding="utf-8"
 )
@@ -572,36 +569,9 @@ def test_the_python_menu_at_a_terminal(tmp_path, adopting, menu):
     data = [
         word for key, value in answered.items() for word in ("--data", f"{key}={value}")
     ]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: copier at a terminal, stopping at python_min
-        os.execv(
-            str(COPIER),
-            [
-                str(COPIER),
-                "copy",
-                "--vcs-ref=HEAD",
-                *data,
-                str(ROOT),
-                str(tmp_path / "p"),
-            ],
-        )
-    seen = b""
-    deadline = time.monotonic() + 60
-    try:
-        while b"3.14" not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 1)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-    finally:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode(errors="replace"))
+    screen = copier_at_a_terminal(
+        ["copy", "--vcs-ref=HEAD", *data, str(ROOT), str(tmp_path / "p")], until=b"3.14"
+    )
     assert "Oldest supported Python" in screen
     question = screen[screen.index("Oldest supported Python") :]
     assert re.findall(r"3\.\d+", question) == menu

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import shlex
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,11 +14,13 @@ from identify.identify import tags_from_path
 
 from deepmodeling_template.hooks import conflicts
 from tests.helpers import (
+    COPIER,
     GIT_ENV,
     PRE_COMMIT_HOOKS,
     REQUIRED_ANSWERS,
     ROOT,
     assert_clean,
+    copier_at_a_terminal,
     dpdata_like,
     git_commit_all,
     render,
@@ -31,7 +29,6 @@ from tests.helpers import (
     update,
 )
 
-COPIER = Path(sys.executable).with_name("copier")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 RST_TITLE = "Credits\n=======\n\nThe people behind it.\n"
 SETEXT_TITLE = "Notes\n=======\n\nA setext heading.\n"
@@ -101,39 +98,19 @@ def test_headings_trip_no_declared_hook(tmp_path, tools):
 
 def test_a_name_without_latin_letters_is_asked_for(tmp_path):
     """Typed interactively, Copier goes on to ask for the PyPI name."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: copier at a terminal
-        os.execv(
-            str(COPIER),
-            [
-                str(COPIER),
-                "copy",
-                "--vcs-ref=HEAD",
-                "--data",
-                "adopting=false",
-                "--data",
-                "project_name=深度势能",
-                str(ROOT),
-                str(tmp_path / "project"),
-            ],
-        )
-    seen = b""
-    deadline = time.monotonic() + 60
-    try:
-        while b"PyPI" not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 1)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-    finally:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    text = seen.decode("utf-8", "replace")
+    text = copier_at_a_terminal(
+        [
+            "copy",
+            "--vcs-ref=HEAD",
+            "--data",
+            "adopting=false",
+            "--data",
+            "project_name=深度势能",
+            str(ROOT),
+            str(tmp_path / "project"),
+        ],
+        until=b"PyPI",
+    )
     assert "Distribution name on PyPI" in text, text
     assert "Traceback" not in text and "Validation error" not in text
 
