@@ -506,3 +506,20 @@ def copier_at_a_terminal(args: Sequence[str], until: bytes, timeout: float = 60)
         os.kill(pid, 9)
         os.waitpid(pid, 0)
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+
+
+def offline_docs_build(bin_dir: Path, out: Path) -> list[str | os.PathLike[str]]:
+    """``sphinx-build`` of ``docs/`` as CI runs it, offline (``-t offline``): warnings are errors."""
+    return [
+        bin_dir / "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-t",
+        "offline",
+        "-b",
+        "html",
+        "-d",
+        out / "doctrees",
+        "docs",
+        out / "html",
+    ]

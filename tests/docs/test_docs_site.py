@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from deepmodeling_template.standard import RULES, repo_review_checks
-from tests.helpers import ROOT, outcomes, run
+from tests.helpers import ROOT, offline_docs_build, outcomes, run
 
 STANDARD = (ROOT / "STANDARD.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -32,19 +32,7 @@ def site(make_venv, tmp_path_factory) -> Site:
     venv = make_venv(["-e", f"{ROOT}[docs]"], name="docs-venv")
     out = tmp_path_factory.mktemp("docs-site")
     result = run(
-        [
-            venv / "sphinx-build",
-            "-W",
-            "--keep-going",
-            "-t",
-            "offline",
-            "-b",
-            "html",
-            "-d",
-            out / "doctrees",
-            "docs",
-            out / "html",
-        ],
+        offline_docs_build(venv, out),
         ROOT,
     )
     assert "build succeeded" in result.stdout

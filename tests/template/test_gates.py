@@ -23,7 +23,14 @@ import yaml
 from identify.identify import tags_from_path
 
 from examples import regenerate
-from tests.helpers import ANSWER_SETS, PRE_COMMIT_HOOKS, ROOT, committed_copy, run
+from tests.helpers import (
+    ANSWER_SETS,
+    PRE_COMMIT_HOOKS,
+    ROOT,
+    committed_copy,
+    offline_docs_build,
+    run,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -115,21 +122,7 @@ def project(
             "pre-commit validate-config": [
                 [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
             ],
-            "docs": [
-                [
-                    venv / "sphinx-build",
-                    "-W",
-                    "--keep-going",
-                    "-t",
-                    "offline",
-                    "-b",
-                    "html",
-                    "-d",
-                    out / "doctrees",
-                    "docs",
-                    out / "html",
-                ]
-            ],
+            "docs": [offline_docs_build(venv, out)],
             "build": [
                 [
                     tools / "python",
