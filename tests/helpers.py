@@ -8,6 +8,8 @@ examples' in ``examples/answers.yml``, the tests' own in ``tests/answers.yml``.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
 import os
 import pty
@@ -17,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,14 +195,34 @@ def synthetic_change(repo: Path) -> None:
 # --- rendering ----------------------------------------------------------------------
 
 
+@functools.cache
+def working_tree_template() -> Path:
+    """The template's files as they are now, outside git: copied once per test process.
+
+    Copier renders a folder that is not a git repository where it is, without
+    the clone (and, for a dirty tree, the commit) it makes of a repository, so
+    renders that need no ``_commit`` take about half the time.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="deepmodeling-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return copy_template(folder / "deepmodeling-template")
+
+
 def render(
     destination: Path,
     answers: Mapping[str, Any],
-    template: Path = ROOT,
-    vcs_ref: str = "HEAD",
+    template: Path | None = None,
+    vcs_ref: str | None = "HEAD",
     **kwargs: Any,
 ) -> Path:
-    """Render the template (the working tree by default), as ``copier copy --defaults`` would."""
+    """Render the template as ``copier copy --defaults`` would.
+
+    By default the working tree, uncommitted changes included, outside git (the
+    answers file records no ``_commit``); give ``template`` (a repository, such
+    as ``template_repository()`` makes) for a render that records its release.
+    """
+    if template is None:
+        template, vcs_ref = working_tree_template(), None
     run_copy(
         str(template),
         destination,
