@@ -404,10 +404,10 @@ def _str(value: object | None) -> str | None:
 def read_releases(path: Path) -> list[freshness.Release]:
     """Read a list of template releases, one a line.
 
-    Each line names a release ``vX.Y.Z`` in one of its fields (``refs/tags/``
-    may precede it), so ``git ls-remote --tags`` output and
-    ``tests/releases.txt`` (``vX.Y.Z COMMIT``) both work; ``#`` starts a
-    comment.
+    A line names a release ``vX.Y.Z`` in one of its fields, so
+    ``tests/releases.txt`` (``vX.Y.Z COMMIT``) works, and so does
+    ``git ls-remote --tags`` output (``COMMIT refs/tags/vX.Y.Z``), whose tags
+    that are not releases (``v1.0.0rc1``) are left out; ``#`` starts a comment.
 
     Parameters
     ----------
@@ -422,7 +422,8 @@ def read_releases(path: Path) -> list[freshness.Release]:
     Raises
     ------
     ReportError
-        When the file cannot be read, a line names no release, or none does.
+        When the file cannot be read, a line names neither a release nor a
+        tag, or no line names a release.
     """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -431,22 +432,21 @@ def read_releases(path: Path) -> list[freshness.Release]:
     found = []
     for number, line in enumerate(lines, 1):
         fields = line.split("#", 1)[0].split()
-        if not fields:
-            continue
-        release = next(
-            (
-                parsed
-                for field in fields
-                if (parsed := freshness.known_release(field.removeprefix("refs/tags/")))
-            ),
-            None,
-        )
-        if release is None:
+        releases = [
+            release
+            for field in fields
+            if (release := freshness.known_release(field.removeprefix("refs/tags/")))
+        ]
+        if (
+            fields
+            and not releases
+            and not any(field.startswith("refs/tags/") for field in fields)
+        ):
             raise ReportError(
                 f"--releases {path}, line {number}: {line.strip()!r} names no "
                 "release like v1.2.3"
             )
-        found.append(release)
+        found += releases[:1]
     if not found:
         raise ReportError(f"--releases {path}: names no release like v1.2.3")
     return sorted(set(found), reverse=True)
@@ -576,7 +576,7 @@ def read_report(path: Path) -> list[RepositoryReport]:
         )
     try:
         return [_repository(item) for item in _list(document, "repositories")]
-    except (KeyError, TypeError) as error:
+    except TypeError as error:
         raise ReportError(
             f"--merge {path}: not a report of `dp-standard --format json` ({error})"
         ) from error
@@ -584,12 +584,13 @@ def read_report(path: Path) -> list[RepositoryReport]:
 
 def _repository(data: Mapping[str, Any]) -> RepositoryReport:
     """Read one repository of a JSON document; `TypeError` for a wrong type."""
+    name = _field(data, "name", str)
     template = _field(data, "template", dict)
     behind = template.get("behind")
     if behind is not None and (isinstance(behind, bool) or not isinstance(behind, int)):
         raise TypeError(f"template.behind is {behind!r}, not a count")
     return RepositoryReport(
-        name=_field(data, "name", str),
+        name=name,
         path=_field(data, "path", str),
         url=_field(data, "url", str),
         template=TemplateState(
@@ -612,6 +613,8 @@ def _field(data: Mapping[str, Any], key: str, kind: type) -> Any:
     """Get a required value of a given type from a JSON object."""
     if not isinstance(data, dict):
         raise TypeError(f"expected an object, got {data!r:.40}")
+    if key not in data:
+        raise TypeError(f"no {key}")
     value = data[key]
     if not isinstance(value, kind):
         raise TypeError(f"{key} is {value!r:.40}, not {kind.__name__}")
