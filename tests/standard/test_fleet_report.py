@@ -22,6 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from deepmodeling_template.standard import RULES, cli, fleet, fleet_html
+from examples import regenerate
 from tests.helpers import ROOT, run, write
 
 # The installed checker is a development version: the newest release is the pinned rev.
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
 EXAMPLE = ROOT / "examples" / "python"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_LICENSE = "<script>alert(1)</script>"
-# Every release up to the one the example records, and one after it.
+# The release the examples record (the newest), and a list of releases up to it.
+RELEASE = regenerate.template_release()
 RELEASES = "# tag commit\nv0.1.0 5f108a5\nv0.1.1 0000000\nv0.2.0 952bff4\n"
 
 
@@ -52,8 +54,8 @@ def fleet_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = shutil.copytree(EXAMPLE, root / "old")
     answers = old / ".copier-answers.yml"
     text = answers.read_text(encoding="utf-8")
-    assert "_commit: v0.2.0\n" in text
-    answers.write_text(text.replace("_commit: v0.2.0", "_commit: v0.1.0"), "utf-8")
+    assert f"_commit: {RELEASE}\n" in text
+    answers.write_text(text.replace(f"_commit: {RELEASE}", "_commit: v0.1.0"), "utf-8")
     write(
         root / HOSTILE_NAME,
         {"pyproject.toml": f'[project]\nname = "x"\nlicense = "{HOSTILE_LICENSE}"\n'},
@@ -92,14 +94,14 @@ def test_json_document_has_every_repository_rule_and_release(fleet_dir, capsys):
     # Without a list of releases: the newest is the pinned rev, the older count unknown.
     assert current["template"] == {
         "adopted": True,
-        "commit": "v0.2.0",
-        "newest": "v0.2.0",
+        "commit": RELEASE,
+        "newest": RELEASE,
         "behind": 0,
     }
     assert found["old"]["template"] == {
         "adopted": True,
         "commit": "v0.1.0",
-        "newest": "v0.2.0",
+        "newest": RELEASE,
         "behind": None,
     }
     never = found[HOSTILE_NAME]
@@ -342,7 +344,7 @@ def test_markdown_summary_table(fleet_dir, capsys):
     assert rows[1] == "| old | v0.1.0 | ? | 1 | 32 | 0 | DP702 |"
     assert rows[2] == (
         "| [deepmodeling/example](https://github.com/deepmodeling/example) "
-        "| v0.2.0 | 0 | 0 | 33 | 0 |  |"
+        f"| {RELEASE} | 0 | 0 | 33 | 0 |  |"
     )
     assert re.search(r"^\| \[DP702\]\(\S+#dp702\) \| 1 \| ", out, re.MULTILINE)
     # As GitHub shows a job summary: tables, and HTML passed through.
