@@ -32,7 +32,7 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
 table.matrix { border-collapse: collapse; }
 .matrix th, .matrix td { border: 1px solid #d1d9e0; padding: 2px 5px; text-align: center; }
 .matrix th.repo, .matrix td.repo { text-align: left; white-space: nowrap; }
-.matrix thead th { background: #f6f8fa; position: sticky; top: 0; }
+.matrix thead th { background: #f6f8fa; }
 .matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: 500; }
 .matrix th.family { font-weight: 600; }
 .passed { background: #dafbe1; color: #116329; }
