@@ -22,6 +22,7 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import datetime
+import functools
 import json
 import re
 from pathlib import Path
@@ -273,8 +274,13 @@ class FleetReport:
 
 def family_of(rule: str) -> str:
     """Name the family of a rule: the module that defines it (``licensing``)."""
-    families = {cls.__name__: cls.__module__.rpartition(".")[2] for cls in RULES}
-    return families.get(rule, "")
+    return _families().get(rule, "")
+
+
+@functools.cache
+def _families() -> dict[str, str]:
+    """Map each rule ID to its module's name, found from the rules, not listed."""
+    return {cls.__name__: cls.__module__.rpartition(".")[2] for cls in RULES}
 
 
 def repository_report(
