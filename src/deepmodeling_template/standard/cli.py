@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import RULES, fixtures, repo_review_checks, repo_review_families
+from . import RULES, fixtures, fleet, repo_review_checks, repo_review_families
 from ._core import FAMILY, STANDARD_URL
 
 if TYPE_CHECKING:
@@ -176,8 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "paths",
         nargs="*",
         type=Path,
-        default=[Path()],
-        help="repositories (default: .)",
+        help="repositories (default: ., or none with --merge)",
     )
     parser.add_argument(
         "--package-dir",
@@ -197,12 +196,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="RULE",
         help="report this rule's failure without failing (repeatable)",
     )
+    fleet.add_arguments(parser)
     args = parser.parse_args(argv)
     unknown = sorted(set(args.warn) - {rule.__name__ for rule in RULES})
     if unknown:
         parser.error(f"--warn: no rule {', '.join(unknown)} (rules are DP101...)")
+    if args.format != "text" or args.merge or args.releases:
+        return _fleet(parser, args)
     status = 0
-    for path in args.paths:
+    for path in args.paths or [Path()]:
         problem = _path_problem(path, args.package_dir)
         if problem:
             print(f"dp-standard: {problem}", file=sys.stderr)
@@ -217,6 +219,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             for outcome in outcomes
         )
     return status
+
+
+def _fleet(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Check every path, merge every ``--merge`` report, print one report: 1 on a failure."""
+    if args.format == "text":
+        parser.error(
+            "--merge and --releases make a report: add --format json, html or markdown"
+        )
+    paths = args.paths if args.paths or args.merge else [Path()]
+    problems = [
+        problem for path in paths if (problem := _path_problem(path, args.package_dir))
+    ]
+    if problems:
+        parser.error("; ".join(problems))
+    try:
+        found = fleet.gather(
+            # Checked once the reports to merge and the releases have been read.
+            ((path, run(path, args.package_dir)) for path in paths),
+            args.merge,
+            args.releases,
+        )
+    except fleet.ReportError as error:
+        parser.error(str(error))
+    print(fleet.render(found, args.format), end="")
+    return int(fleet.fails(found, args.warn))
 
 
 def _path_problem(path: Path, package_dir: str) -> str:
