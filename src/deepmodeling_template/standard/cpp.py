@@ -32,7 +32,6 @@ from .precommit import hook_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
     from importlib.resources.abc import Traversable
 
     from ._core import Document, Verdict
@@ -255,7 +254,9 @@ class DP802(Rule):
         if skip:
             return skip
         problems = []
-        if not any(ENABLES_TESTING.search(cmake_text(root, path)) for path in TEST_LISTS):
+        if not any(
+            ENABLES_TESTING.search(cmake_text(root, path)) for path in TEST_LISTS
+        ):
             problems.append(
                 f"neither {listing(TEST_LISTS)} calls `enable_testing()` or "
                 "`include(CTest)`, so `ctest` finds no tests. Add `include(CTest)` "
