@@ -77,10 +77,17 @@ def not_a_cmake_project(root: Traversable) -> Skip | None:
         for item in list_dir(root)
         if not item.name.startswith(".") and is_file(root, f"{item.name}/{CMAKE}")
     ]
+    source_dir = skbuild_source_dir(root)
+    built = (
+        " (the Python package's build runs it: `[tool.scikit-build] "
+        f'cmake.source-dir = "{source_dir}"`)'
+        if f"{source_dir}/{CMAKE}" in below
+        else ""
+    )
     found = (
         f" {listing(below)} {'builds' if len(below) == 1 else 'build'} C++ code in a "
-        "folder; these rules judge a repository that CMake builds from its top, "
-        "where its presets, CI and hooks are."
+        f"folder{built}; these rules judge a repository that CMake builds from its "
+        "top, where its presets, CI and hooks are."
         if below
         else ""
     )
@@ -90,19 +97,23 @@ def not_a_cmake_project(root: Traversable) -> Skip | None:
     )
 
 
+def skbuild_source_dir(root: Traversable) -> str:
+    """Read where scikit-build-core finds ``CMakeLists.txt``: ``""`` for the top."""
+    document = load_toml(root, "pyproject.toml")
+    value = table(document.data, "tool", "scikit-build", "cmake").get("source-dir")
+    path = str(value or "").strip().removeprefix("./").strip("/")
+    return "" if path == "." else path
+
+
 def python_extension_build(root: Traversable) -> Skip | None:
     """Skip the C++ project rules where the root CMake project is a Python package's build.
 
     The top ``pyproject.toml`` is read (not the one of ``--package-dir``): it
     says whether a Python build backend runs this ``CMakeLists.txt``.
     """
-    document = load_toml(root, "pyproject.toml")
-    requirements = build_requirements(document)
+    requirements = build_requirements(load_toml(root, "pyproject.toml"))
     backend = next((name for name in CMAKE_BACKENDS if name in requirements), None)
-    source_dir = table(document.data, "tool", "scikit-build", "cmake").get(
-        "source-dir", "."
-    )
-    if backend is None or str(source_dir).strip().strip("/") not in {"", "."}:
+    if backend is None or skbuild_source_dir(root):
         return None
     return Skip(
         f"`{CMAKE}` builds the compiled extension of the Python package "

@@ -135,8 +135,8 @@ def _no_package(
         else f"There is no `pyproject.toml` {here}, and"
     )
     start = (
-        f"{found} no `setup.py` or `setup.cfg`, so the Python packaging rules do "
-        "not apply here."
+        f"{found} no `setup.py` or `setup.cfg`: there is no Python package here, so "
+        "the Python packaging rules do not apply."
     )
     below = packages_below(package)
     if not below:
