@@ -366,6 +366,47 @@ def remove_hook(config, hook_id):
         repo["hooks"] = [hook for hook in repo["hooks"] if hook["id"] != hook_id]
 
 
+# A Python render made a C++ project too, as far as the C++ rules look.
+CPP_FILES = {
+    "CMakeLists.txt": "cmake_minimum_required(VERSION 3.25)\nproject(demo CXX)\n"
+    "include(CTest)\n",
+    "CMakePresets.json": '{"version": 6, "configurePresets": [{"name": "dev"}]}\n',
+    ".clang-format": "BasedOnStyle: Google\n",
+    ".github/workflows/cpp.yml": (
+        "on: push\npermissions: {}\njobs:\n  asan:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: cmake -B b -DCMAKE_CXX_FLAGS=-fsanitize=address\n"
+        "      - run: ctest --test-dir b\n"
+    ),
+}
+
+
+def broken_cpp(path, name, old, new):
+    """Add the C++ project of `CPP_FILES` to a render, with ``old`` in ``name`` made ``new``."""
+    for file, text in CPP_FILES.items():
+        target = path / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    edit_yaml(
+        path / ".pre-commit-config.yaml",
+        lambda config: config["repos"].append(
+            {
+                "repo": "https://github.com/pre-commit/mirrors-clang-format",
+                "rev": "v22.1.8",
+                "hooks": [{"id": "clang-format"}],
+            }
+        ),
+    )
+    if name:
+        edit(path / name, old, new)
+
+
+def test_the_cpp_files_pass_the_cpp_rules(project):
+    """What `broken_cpp` breaks one piece of passes the C++ family whole."""
+    broken_cpp(project, "", "", "")
+    assert not not_passed(results := review(project))
+    assert all(results[name].result is True for name in CPP_RULES)
+
+
 def without_conflict_guard(config):
     """Only plain check-merge-conflict left, which looks only inside a git merge."""
     remove_hook(config, "check-copier-conflicts")
@@ -568,6 +609,26 @@ MUTATIONS = {
             lambda c: remove_hook(c, "check-template-version"),
         ),
         "does not run `check-template-version`",
+    ),
+    "DP801": (
+        lambda p: broken_cpp(p, "CMakePresets.json", '[{"name": "dev"}]', "[]"),
+        "has no `configurePresets`",
+    ),
+    "DP802": (
+        lambda p: broken_cpp(p, "CMakeLists.txt", "include(CTest)\n", ""),
+        "calls `enable_testing()` or `include(CTest)`",
+    ),
+    "DP803": (
+        lambda p: broken_cpp(
+            p, ".pre-commit-config.yaml", "id: clang-format", "id: clang-tidy"
+        ),
+        "runs no `clang-format` hook",
+    ),
+    "DP804": (
+        lambda p: broken_cpp(
+            p, ".github/workflows/cpp.yml", "=-fsanitize=address", "=-O1"
+        ),
+        "builds with `-fsanitize=address`",
     ),
 }
 
