@@ -214,9 +214,9 @@ def test_testing_commented_out_and_no_ctest_fail_with_both_fixes(tmp_path):
     }
     result = check("DP802", tmp_path, files)
     assert result.result is False
-    assert result.err_msg.startswith("Neither `CMakeLists.txt`")
+    assert result.err_msg.startswith("None of `CMakeLists.txt`, `tests/CMakeLists.txt`")
     assert "`include(CTest)`" in result.err_msg
-    assert "no GitHub Actions step runs `ctest`" in result.err_msg
+    assert "No GitHub Actions step runs `ctest`" in result.err_msg
 
 
 # --- DP803 a C++ formatter hook ----------------------------------------------------
@@ -251,14 +251,25 @@ def test_a_commented_out_hook_fails_with_the_pinned_mirror(tmp_path):
     assert result.result is False
     assert "runs no `clang-format` hook" in result.err_msg
     assert "mirrors-clang-format\n    rev: v22.1.8" in result.err_msg
-    assert ".clang-format" not in result.err_msg.split("\n")[0].split("runs no")[0]
+    assert "There is no `.clang-format`" not in result.err_msg
 
 
 def test_no_style_and_no_config_fail_with_both_fixes(tmp_path):
     result = check("DP803", tmp_path, {"CMakeLists.txt": CMAKE})
     assert result.result is False
     assert "There is no `.clang-format` at the top" in result.err_msg
-    assert "`.pre-commit-config.yaml` is missing, so unformatted C++" in result.err_msg
+    assert "There is no `.pre-commit-config.yaml`, so unformatted C++" in result.err_msg
+
+
+def test_a_broken_pre_commit_config_is_reported_as_such(tmp_path):
+    files = {
+        "CMakeLists.txt": CMAKE,
+        ".clang-format": "BasedOnStyle: Google\n",
+        ".pre-commit-config.yaml": "repos: [\n",
+    }
+    result = check("DP803", tmp_path, files)
+    assert result.result is False
+    assert result.err_msg.startswith("`.pre-commit-config.yaml` is not valid YAML")
 
 
 # --- DP804 a sanitizer lane --------------------------------------------------------

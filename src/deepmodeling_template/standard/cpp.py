@@ -269,21 +269,20 @@ class DP802(Rule):
             ENABLES_TESTING.search(cmake_text(root, path)) for path in TEST_LISTS
         ):
             problems.append(
-                f"neither {listing(TEST_LISTS)} calls `enable_testing()` or "
+                f"None of {listing(TEST_LISTS)} calls `enable_testing()` or "
                 "`include(CTest)`, so `ctest` finds no tests. Add `include(CTest)` "
-                f"to the top `{CMAKE}` and register the tests with "
-                "`add_test()` or, for GoogleTest, `gtest_discover_tests()`"
+                f"to the top `{CMAKE}` and register the tests with `add_test()` "
+                "or, for GoogleTest, `gtest_discover_tests()`."
             )
         if not any(RUNS_CTEST.search(text) for _, text in run_texts(dp_workflows)):
             problems.append(
-                "no GitHub Actions step runs `ctest` (or `cmake --build ... --target "
+                "No GitHub Actions step runs `ctest` (or `cmake --build ... --target "
                 "test`), so the tests never run on pull requests. After the build, "
                 "run `ctest --test-dir build --output-on-failure` (or `ctest --preset "
-                "dev`) in the test workflow"
+                "dev`) in the test workflow."
             )
         if problems:
-            message = "; ".join(problems)
-            return f"{message[0].upper()}{message[1:]}."
+            return " ".join(problems)
         return True
 
 
@@ -305,14 +304,16 @@ class DP803(Rule):
                 "DeePMD-kit), for example with `clang-format --style=Google "
                 "--dump-config > .clang-format`."
             )
-        if CLANG_FORMAT_HOOK not in hook_ids(dp_precommit):
+        if dp_precommit.error:
+            problems.append(dp_precommit.error)
+        elif CLANG_FORMAT_HOOK not in hook_ids(dp_precommit):
             where = (
                 f"`{dp_precommit.path}` runs no `{CLANG_FORMAT_HOOK}` hook"
-                if dp_precommit.ok
-                else dp_precommit.problem()
+                if dp_precommit.found
+                else f"There is no `{dp_precommit.path}`"
             )
             problems.append(
-                f"{where.rstrip('.')}, so unformatted C++ reaches review. Add the "
+                f"{where}, so unformatted C++ reaches review. Add the "
                 "pinned mirror (pre-commit.ci keeps it up to date):\n\n```yaml\n"
                 "  - repo: https://github.com/pre-commit/mirrors-clang-format\n"
                 "    rev: v22.1.8\n    hooks:\n      - id: clang-format\n"
