@@ -166,6 +166,15 @@ def test_presets_that_cmake_cannot_use_fail(tmp_path, presets, expected):
     assert expected in result.err_msg
 
 
+def test_presets_that_are_not_text_fail_without_a_crash(tmp_path):
+    write(tmp_path, {"CMakeLists.txt": CMAKE})
+    (tmp_path / "CMakePresets.json").write_bytes(b'{"version": 6, "x": "\xff"}')
+    result = check("DP801", tmp_path, {})
+    assert result.result is False
+    assert "is not UTF-8 text" in result.err_msg
+    assert "bug in the checker" not in result.err_msg
+
+
 def test_missing_presets_fail_with_an_example(tmp_path):
     result = check("DP801", tmp_path, {"CMakeLists.txt": CMAKE})
     assert result.result is False

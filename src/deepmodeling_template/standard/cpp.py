@@ -222,7 +222,7 @@ class DP801(Rule):
             return (
                 f"There is no `{PRESETS}`, so every developer and every CI job "
                 "spells its own `cmake -D...` line, and they drift apart. Name the "
-                "configurations once (CMake 3.25 and later read version 6), and "
+                "configurations once (version 6 needs CMake 3.25, version 3 CMake 3.21), and "
                 "build them with `cmake --preset dev`:\n\n"
                 f"{PRESETS_EXAMPLE}\n\nAdd `sanitizers` and `coverage` presets "
                 "for those CI lanes (DP804)."
