@@ -207,6 +207,23 @@ def test_ctest_run_by_a_workflow_passes(tmp_path, run):
     assert check("DP802", tmp_path, files).result is True
 
 
+def test_a_cmake_workflow_preset_runs_ctest_if_it_has_a_test_step(tmp_path):
+    steps = '[{"type": "configure", "name": "dev"}, {"type": "build", "name": "dev"}]'
+    presets = (
+        '{"version": 6, "configurePresets": [{"name": "dev"}], '
+        f'"workflowPresets": [{{"name": "ci", "steps": {steps}}}]}}'
+    )
+    files = {
+        "CMakeLists.txt": CMAKE,
+        "CMakePresets.json": presets,
+        ".github/workflows/t.yml": workflow("cmake --workflow --preset ci"),
+    }
+    assert check("DP802", tmp_path, files).result is False
+    tested = steps.replace("]", ', {"type": "test", "name": "dev"}]')
+    files["CMakePresets.json"] = presets.replace(steps, tested)
+    assert check("DP802", tmp_path, files).result is True
+
+
 def test_testing_enabled_in_tests_cmakelists_passes(tmp_path):
     files = {
         "CMakeLists.txt": "project(x CXX)\nadd_subdirectory(tests)\n",

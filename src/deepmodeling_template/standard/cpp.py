@@ -50,6 +50,8 @@ ENABLES_TESTING = re.compile(
 )
 # `ctest`, `ctest --preset dev`, `cmake --build build --target test`.
 RUNS_CTEST = re.compile(r"\bctest\b|--target[\s=]+(?:test|RUN_TESTS)\b")
+# `cmake --workflow --preset ci`: runs ctest when the workflow preset has a test step.
+RUNS_WORKFLOW = re.compile(r"\bcmake\s+--workflow\b")
 # GCC and Clang spell it `-fsanitize=address,undefined`, MSVC `/fsanitize=address`.
 ADDRESS_SANITIZER = re.compile(r"[-/]fsanitize=[\w,]*\baddress\b")
 # `-DENABLE_ASAN=1` on a cmake command line: the option and its value.
@@ -169,6 +171,15 @@ def configure_presets(root: Traversable, presets: Document) -> list[dict[str, An
     return found
 
 
+def tests_in_workflow_presets(presets: Document) -> bool:
+    """Tell whether a workflow preset of ``CMakePresets.json`` runs a test preset."""
+    return any(
+        table(step).get("type") == "test"
+        for workflow in sequence(table(presets.data).get("workflowPresets"))
+        for step in sequence(table(workflow).get("steps"))
+    )
+
+
 def preset_values(preset: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Yield ``(name, value)`` for each cache variable and environment variable of a preset."""
     for key in ("cacheVariables", "environment"):
@@ -259,7 +270,12 @@ class DP802(Rule):
     """The tests are registered with CTest, and CI runs them with ctest."""
 
     @classmethod
-    def check(cls, root: Traversable, dp_workflows: tuple[Document, ...]) -> Verdict:
+    def check(
+        cls,
+        root: Traversable,
+        dp_workflows: tuple[Document, ...],
+        dp_cmake_presets: Document,
+    ) -> Verdict:
         """Look for ``enable_testing()``/``include(CTest)`` and a workflow step that runs ctest."""
         skip = not_a_cmake_project(root) or python_extension_build(root)
         if skip:
@@ -274,7 +290,11 @@ class DP802(Rule):
                 f"to the top `{CMAKE}` and register the tests with `add_test()` "
                 "or, for GoogleTest, `gtest_discover_tests()`."
             )
-        if not any(RUNS_CTEST.search(text) for _, text in run_texts(dp_workflows)):
+        testing_workflow = tests_in_workflow_presets(dp_cmake_presets)
+        if not any(
+            RUNS_CTEST.search(text) or (testing_workflow and RUNS_WORKFLOW.search(text))
+            for _, text in run_texts(dp_workflows)
+        ):
             problems.append(
                 "No GitHub Actions step runs `ctest` (or `cmake --build ... --target "
                 "test`), so the tests never run on pull requests. After the build, "
