@@ -363,10 +363,12 @@ def test_no_address_sanitizer_fails_naming_the_unused_option(tmp_path, run):
 
 
 def test_an_option_that_does_not_sanitize_is_not_a_lane(tmp_path):
+    """Only the option's own branch counts: not its else(), not a comment."""
     files = {
         "CMakeLists.txt": CMAKE
-        + "if(ENABLE_LIBXC)\n  add_compile_options(-O3)\nendif()\n"
-        "# add_compile_options(-fsanitize=address)\n",
+        + "if(ENABLE_LIBXC)\n  add_compile_options(-O3)\n"
+        + "else()\n  add_compile_options(-fsanitize=address)\nendif()\n"
+        + "# add_compile_options(-fsanitize=address)\n",
         ".github/workflows/t.yml": workflow("cmake -B build -DENABLE_LIBXC=ON"),
     }
     result = check("DP804", tmp_path, files)

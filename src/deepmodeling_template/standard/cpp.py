@@ -57,7 +57,8 @@ ADDRESS_SANITIZER = re.compile(r"[-/]fsanitize=[\w,]*\baddress\b")
 # `-DENABLE_ASAN=1` on a cmake command line: the option and its value.
 CMAKE_DEFINE = re.compile(r"-D\s*([A-Za-z_]\w*)(?::\w+)?=(\S+)")
 TRUE_VALUES = {"1", "on", "yes", "true", "y"}
-BLOCK = re.compile(r"\b(if|endif)\s*\(\s*([^)]*?)\s*\)", re.IGNORECASE)
+# The commands that open, divide and close a CMake `if()` block.
+BLOCK = re.compile(r"\b(if|elseif|else|endif)\s*\(\s*([^)]*?)\s*\)", re.IGNORECASE)
 PRESETS_EXAMPLE = (
     "```json\n{\n"
     '  "version": 6,\n'
@@ -136,21 +137,19 @@ def cmake_text(root: Traversable, path: str) -> str:
     return re.sub(r"#.*", "", text)
 
 
-def run_texts(workflows: tuple[Document, ...]) -> Iterator[tuple[str, str]]:
-    """Yield ``(where, text)`` for each step's ``run`` script, ``uses`` and ``env`` values."""
+def run_texts(workflows: tuple[Document, ...]) -> Iterator[str]:
+    """Yield what each job and step of the workflows runs: scripts, ``uses``, env and inputs."""
     for workflow in workflows:
-        for name, job in _jobs(workflow):
-            where = f"`{workflow.path}` job `{name}`"
-            for value in table(job.get("env")).values():
-                yield where, str(value)
+        for _, job in _jobs(workflow):
+            yield from map(str, table(job.get("env")).values())
             for step in _steps(job):
-                for key in ("run", "uses"):
-                    if isinstance(step.get(key), str):
-                        yield where, step[key]
-                for value in table(step.get("env")).values():
-                    yield where, str(value)
-                for value in table(step.get("with")).values():
-                    yield where, str(value)
+                yield from (
+                    step[key]
+                    for key in ("run", "uses")
+                    if isinstance(step.get(key), str)
+                )
+                yield from map(str, table(step.get("env")).values())
+                yield from map(str, table(step.get("with")).values())
 
 
 def configure_presets(root: Traversable, presets: Document) -> list[dict[str, Any]]:
@@ -201,9 +200,14 @@ def sanitizer_options(root: Traversable) -> set[str]:
     for index, token in enumerate(tokens):
         if token[1].lower() != "if" or not re.fullmatch(r"\w+", token[2]):
             continue
+        # The block's first branch: up to its own else(), elseif() or endif().
         depth, end = 0, len(text)
         for later in tokens[index:]:
-            depth += 1 if later[1].lower() == "if" else -1
+            kind = later[1].lower()
+            if kind in {"else", "elseif"} and depth == 1:
+                end = later.start()
+                break
+            depth += {"if": 1, "endif": -1}.get(kind, 0)
             if depth == 0:
                 end = later.start()
                 break
@@ -233,8 +237,8 @@ class DP801(Rule):
             return (
                 f"There is no `{PRESETS}`, so every developer and every CI job "
                 "spells its own `cmake -D...` line, and they drift apart. Name the "
-                "configurations once (version 6 needs CMake 3.25, version 3 CMake 3.21), and "
-                "build them with `cmake --preset dev`:\n\n"
+                "configurations once (presets version 6 needs CMake 3.25, version 3 "
+                "CMake 3.21), and build them with `cmake --preset dev`:\n\n"
                 f"{PRESETS_EXAMPLE}\n\nAdd `sanitizers` and `coverage` presets "
                 "for those CI lanes (DP804)."
             )
@@ -244,7 +248,8 @@ class DP801(Rule):
         if not isinstance(data, dict):
             return f"`{PRESETS}` must be a JSON object with `version` and `configurePresets`."
         problems = []
-        if not isinstance(data.get("version"), int):
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
             problems.append(
                 "has no integer `version`, so CMake refuses to read it (write "
                 '`"version": 6` for CMake 3.25 and later)'
@@ -293,7 +298,7 @@ class DP802(Rule):
         testing_workflow = tests_in_workflow_presets(dp_cmake_presets)
         if not any(
             RUNS_CTEST.search(text) or (testing_workflow and RUNS_WORKFLOW.search(text))
-            for _, text in run_texts(dp_workflows)
+            for text in run_texts(dp_workflows)
         ):
             problems.append(
                 "No GitHub Actions step runs `ctest` (or `cmake --build ... --target "
@@ -363,7 +368,7 @@ class DP804(Rule):
                     name in options and value.lower() in TRUE_VALUES
                 ):
                     return True
-        for _, text in run_texts(dp_workflows):
+        for text in run_texts(dp_workflows):
             if ADDRESS_SANITIZER.search(text) or switches_on(text, options):
                 return True
         named = (
