@@ -74,6 +74,10 @@ SCENARIOS: dict[str, dict[str, str]] = {
         ".readthedocs.yaml": "version: 2\n",
         "README.md": "# demo\n",
     },
+    # The C++ rules apply only where CMake builds the repository from its top.
+    "a bare C++ repository (a `CMakeLists.txt` and nothing else)": {
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.25)\nproject(demo CXX)\n",
+    },
 }
 
 

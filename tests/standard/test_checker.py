@@ -32,6 +32,9 @@ pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
 
 FAMILY = "deepmodeling"
 RULE_IDS = [rule.__name__ for rule in checks.RULES]
+# The C++ family: skipped on these renders, which have no CMakeLists.txt.
+CPP_RULES = {rule.__name__ for rule in checks.RULES if rule.__module__.endswith(".cpp")}
+NO_CMAKE = "There is no `CMakeLists.txt` at the top of the repository"
 GUARD_MESSAGE = "This is a bug in the checker"
 TEMPLATE_RELEASE = regenerate.template_release()
 
@@ -112,9 +115,15 @@ def failed(results):
 
 
 def not_passed(results):
-    """The rules that failed or were skipped, with their messages."""
+    """The rules that failed or were skipped, with their messages.
+
+    The C++ rules are left out when skipped: a Python project has no
+    CMakeLists.txt (`test_a_python_project_skips_the_cpp_rules` checks why).
+    """
     return {
-        n: r.err_msg or "skipped" for n, r in results.items() if r.result is not True
+        n: r.err_msg or "skipped"
+        for n, r in results.items()
+        if r.result is not True and not (n in CPP_RULES and r.result is None)
     }
 
 
@@ -144,9 +153,10 @@ def test_entry_points_are_registered():
 
 def test_rule_ids_are_unique_and_in_their_families():
     assert len(RULE_IDS) == len(set(RULE_IDS))
-    assert 25 <= len(RULE_IDS) <= 35
+    assert 30 <= len(RULE_IDS) <= 45
     for name in RULE_IDS:
-        assert re.fullmatch(r"DP[1-7]\d\d", name)
+        assert re.fullmatch(r"DP[1-8]\d\d", name)
+    assert CPP_RULES == {"DP801", "DP802", "DP803", "DP804"}
 
 
 def test_requirements_name_existing_rules():
@@ -218,7 +228,10 @@ def test_every_installed_plugin_runs_next_to_the_family(rendered_release):
     assert FAMILY in families
     ours_results = [result for result in results if result.family == FAMILY]
     assert [result.name for result in ours_results] == RULE_IDS
-    assert all(result.result is True for result in ours_results)
+    assert all(
+        result.result is (None if result.name in CPP_RULES else True)
+        for result in ours_results
+    )
 
 
 def test_repo_review_command_prints_the_family(rendered_release):
@@ -234,7 +247,10 @@ def test_repo_review_command_prints_the_family(rendered_release):
     assert report["families"][FAMILY]["name"] == "DeepModeling"
     ours_results = {k: v for k, v in report["checks"].items() if v["family"] == FAMILY}
     assert sorted(ours_results) == RULE_IDS
-    assert all(check["result"] is True for check in ours_results.values())
+    assert all(
+        check["result"] is (None if name in CPP_RULES else True)
+        for name, check in ours_results.items()
+    )
 
 
 def test_a_project_outside_the_community_skips_the_stamp_with_its_reason(rendered):
@@ -244,7 +260,17 @@ def test_a_project_outside_the_community_skips_the_stamp_with_its_reason(rendere
         None,
         "Not a DeepModeling community project (yet): no community stamp in the README.",
     )
-    assert all(o.result is True for n, o in outcomes.items() if n != "DP606")
+    assert all(
+        o.result is True for n, o in outcomes.items() if n not in {"DP606", *CPP_RULES}
+    )
+
+
+def test_a_python_project_skips_the_cpp_rules(rendered_release):
+    """No CMakeLists.txt at the top: the C++ family is skipped, and says so."""
+    outcomes = {o.name: o for o in cli.run(rendered_release("default"))}
+    for name in CPP_RULES:
+        assert outcomes[name].result is None
+        assert outcomes[name].message.startswith(NO_CMAKE), outcomes[name].message
 
 
 def test_flat_layout_and_doc_folder_pass(project):
@@ -338,6 +364,47 @@ def remove_repos(config, fragment):
 def remove_hook(config, hook_id):
     for repo in config["repos"]:
         repo["hooks"] = [hook for hook in repo["hooks"] if hook["id"] != hook_id]
+
+
+# A Python render made a C++ project too, as far as the C++ rules look.
+CPP_FILES = {
+    "CMakeLists.txt": "cmake_minimum_required(VERSION 3.25)\nproject(demo CXX)\n"
+    "include(CTest)\n",
+    "CMakePresets.json": '{"version": 6, "configurePresets": [{"name": "dev"}]}\n',
+    ".clang-format": "BasedOnStyle: Google\n",
+    ".github/workflows/cpp.yml": (
+        "on: push\npermissions: {}\njobs:\n  asan:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: cmake -B b -DCMAKE_CXX_FLAGS=-fsanitize=address\n"
+        "      - run: ctest --test-dir b\n"
+    ),
+}
+
+
+def broken_cpp(path, name, old, new):
+    """Add the C++ project of `CPP_FILES` to a render, with ``old`` in ``name`` made ``new``."""
+    for file, text in CPP_FILES.items():
+        target = path / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    edit_yaml(
+        path / ".pre-commit-config.yaml",
+        lambda config: config["repos"].append(
+            {
+                "repo": "https://github.com/pre-commit/mirrors-clang-format",
+                "rev": "v22.1.8",
+                "hooks": [{"id": "clang-format"}],
+            }
+        ),
+    )
+    if name:
+        edit(path / name, old, new)
+
+
+def test_the_cpp_files_pass_the_cpp_rules(project):
+    """What `broken_cpp` breaks one piece of passes the C++ family whole."""
+    broken_cpp(project, "", "", "")
+    assert not not_passed(results := review(project))
+    assert all(results[name].result is True for name in CPP_RULES)
 
 
 def without_conflict_guard(config):
@@ -542,6 +609,26 @@ MUTATIONS = {
             lambda c: remove_hook(c, "check-template-version"),
         ),
         "does not run `check-template-version`",
+    ),
+    "DP801": (
+        lambda p: broken_cpp(p, "CMakePresets.json", '[{"name": "dev"}]', "[]"),
+        "has no `configurePresets`",
+    ),
+    "DP802": (
+        lambda p: broken_cpp(p, "CMakeLists.txt", "include(CTest)\n", ""),
+        "calls `enable_testing()` or `include(CTest)`",
+    ),
+    "DP803": (
+        lambda p: broken_cpp(
+            p, ".pre-commit-config.yaml", "id: clang-format", "id: clang-tidy"
+        ),
+        "runs no `clang-format` hook",
+    ),
+    "DP804": (
+        lambda p: broken_cpp(
+            p, ".github/workflows/cpp.yml", "=-fsanitize=address", "=-O1"
+        ),
+        "builds with `-fsanitize=address`",
     ),
 }
 
@@ -1047,7 +1134,8 @@ def test_dp_standard_passes_a_rendered_project(rendered_release):
         check=False,
     )
     assert result.returncode == 0, result.stdout
-    assert f"{len(RULE_IDS)} passed, 0 failed" in result.stdout
+    passed = len(RULE_IDS) - len(CPP_RULES)
+    assert f"{passed} passed, 0 failed, {len(CPP_RULES)} skipped" in result.stdout
 
 
 def test_dp_standard_fails_with_the_message(project, capsys):

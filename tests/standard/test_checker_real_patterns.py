@@ -398,7 +398,8 @@ def test_dp_standard_shows_the_skip_reasons(tmp_path, capsys):
     cli.main([str(tmp_path), "--show-all"])
     out = capsys.readouterr().out
     assert "DP202 skipped:" in out
-    assert "Needs DP201" in out.split("DP202 skipped:")[1].split("\n\n")[0]
+    reason = out.split("DP202 skipped:")[1].split("\n\n")[0]
+    assert "There is no Python package here (see DP201)" in reason
 
 
 def repo_review_results(root: Path):

@@ -101,6 +101,15 @@ STAMP = (
 CONF = 'project = "x"\nextensions = ["deepmodeling_sphinx"]\n'
 RTD = "version: 2\nsphinx:\n  configuration: docs/conf.py\n"
 ANSWERS = "_commit: v1.0.0\n_src_path: gh:deepmodeling/deepmodeling-template\n"
+CMAKE = "cmake_minimum_required(VERSION 3.25)\nproject(x CXX)\ninclude(CTest)\n"
+PRESETS = (
+    '{"version": 6, "configurePresets": [{"name": "dev"}, {"name": "sanitizers", '
+    '"cacheVariables": {"CMAKE_CXX_FLAGS": "-fsanitize=address,undefined"}}]}\n'
+)
+CLANG_FORMAT = (
+    "  - repo: https://github.com/pre-commit/mirrors-clang-format\n"
+    "    rev: v22.1.8\n    hooks:\n      - id: clang-format\n"
+)
 
 # rule -> (files that pass, files that fail)
 CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
@@ -236,6 +245,41 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             ".pre-commit-config.yaml": PRECOMMIT + TEMPLATE_HOOKS,
         },
         {".copier-answers.yml": ANSWERS, ".pre-commit-config.yaml": PRECOMMIT},
+    ),
+    "DP801": (
+        {"CMakeLists.txt": CMAKE, "CMakePresets.json": PRESETS},
+        {"CMakeLists.txt": CMAKE, "CMakePresets.json": '{"version": 6}\n'},
+    ),
+    "DP802": (
+        {
+            "CMakeLists.txt": CMAKE,
+            ".github/workflows/tests.yml": workflow(
+                "      - run: ctest --preset dev\n"
+            ),
+        },
+        {
+            "CMakeLists.txt": CMAKE,
+            ".github/workflows/tests.yml": workflow("      - run: cmake --build b\n"),
+        },
+    ),
+    "DP803": (
+        {
+            "CMakeLists.txt": CMAKE,
+            ".clang-format": "BasedOnStyle: Google\n",
+            ".pre-commit-config.yaml": PRECOMMIT + CLANG_FORMAT,
+        },
+        {
+            "CMakeLists.txt": CMAKE,
+            ".clang-format": "BasedOnStyle: Google\n",
+            ".pre-commit-config.yaml": PRECOMMIT,
+        },
+    ),
+    "DP804": (
+        {"CMakeLists.txt": CMAKE, "CMakePresets.json": PRESETS},
+        {
+            "CMakeLists.txt": CMAKE,
+            "CMakePresets.json": PRESETS.replace("address,", ""),
+        },
     ),
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 from . import (
     ci,
     community,
+    cpp,
     distribution,
     docs,
     licensing,
@@ -23,7 +24,16 @@ from . import (
 from ._core import FAMILY, STANDARD_URL, Rule, Skip
 from ._review import Review, reviews
 
-MODULES = (licensing, distribution, precommit, ci, docs, community, template_releases)
+MODULES = (
+    licensing,
+    distribution,
+    precommit,
+    ci,
+    docs,
+    community,
+    template_releases,
+    cpp,
+)
 RULES: tuple[type[Rule], ...] = tuple(
     sorted(
         dict.fromkeys(

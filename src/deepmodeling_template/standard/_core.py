@@ -52,6 +52,16 @@ class Skip:
     notice: bool = False
 
 
+@dataclasses.dataclass(frozen=True)
+class NoPythonPackage(Skip):
+    """A skip because the repository has no Python package to judge.
+
+    The rules that build on a rule skipped this way are skipped for the same
+    reason (`._review.Review.no_python_package`), so every Python-only rule of
+    a C++ repository says "no Python package" instead of naming a rule.
+    """
+
+
 Verdict: TypeAlias = bool | str | Skip
 
 
@@ -263,6 +273,26 @@ def yaml_error(path: str, error: yaml.YAMLError) -> str:
     )
 
 
+def load_json(root: Traversable, path: str) -> Document:
+    """Parse a JSON file into a `Document`; never raises."""
+    if not is_file(root, path):
+        return Document(path)
+    try:
+        return Document(path, True, json.loads(read_text(root, path)))
+    except RecursionError:
+        return Document(path, True, error=too_deep(path))
+    except json.JSONDecodeError as error:
+        return Document(
+            path,
+            True,
+            error=f"`{path}` is not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno}): fix the syntax, for example with `pre-commit "
+            "run check-json --all-files`.",
+        )
+    except ValueError as error:  # not UTF-8, or unreadable
+        return Document(path, True, error=str(error))
+
+
 def load_first_yaml(root: Traversable, *paths: str) -> Document:
     """Parse the first of ``paths`` that exists (``.yml`` or ``.yaml``)."""
     found = first_file(root, *paths)
@@ -279,6 +309,7 @@ __all__ = [
     "STANDARD_URL",
     "TEMPLATE_URL",
     "Document",
+    "NoPythonPackage",
     "Rule",
     "Skip",
     "Verdict",
@@ -289,6 +320,7 @@ __all__ = [
     "list_dir",
     "listing",
     "load_first_yaml",
+    "load_json",
     "load_toml",
     "load_yaml",
     "read_text",

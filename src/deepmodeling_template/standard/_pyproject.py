@@ -42,6 +42,24 @@ def legacy_files(package: Traversable) -> list[str]:
     return [name for name in LEGACY_FILES if is_file(package, name)]
 
 
+def python_package(package: Traversable, document: Document) -> bool:
+    """Tell whether ``package`` holds a Python package, as DP201 judges it.
+
+    A package is a ``pyproject.toml`` with a ``[project]`` or ``[build-system]``
+    table (one that does not parse counts: DP201 reports it), or a ``setup.py``
+    or ``setup.cfg``. A ``pyproject.toml`` that only configures tools
+    (``[tool.codespell]`` in a C++ repository) is none.
+    """
+    if legacy_files(package):
+        return True
+    if not document.found:
+        return False
+    data = table(document.data)
+    return bool(document.error) or (
+        isinstance(data.get("project"), dict) or "build-system" in data
+    )
+
+
 def packages_below(root: Traversable, depth: int = 2) -> list[tuple[str, str]]:
     """Find the Python packages in the folders below ``root``.
 

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._core import Skip
+from ._core import NoPythonPackage, Skip
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -90,6 +90,17 @@ class Review:
             if self._run[name].state in {"failed", "skipped"}
         ]
 
+    @property
+    def no_python_package(self) -> bool:
+        """Tell whether the rule was skipped because there is no Python package.
+
+        So it was if it said so, or if a rule it builds on was: the packaging
+        rules of a C++ repository all follow from DP201's skip.
+        """
+        if self.verdict is not None:
+            return isinstance(self.verdict, NoPythonPackage)
+        return any(self._run[name].no_python_package for name in self.unmet())
+
     def skip_reason(self) -> str:
         """Say why the rule was skipped (Markdown); empty when it was not."""
         if isinstance(self.verdict, Skip):
@@ -97,6 +108,11 @@ class Review:
         unmet = self.unmet() if self.verdict is None else []
         if not unmet:
             return ""
+        if self.no_python_package:
+            return (
+                "There is no Python package here (see DP201), so this rule, "
+                "about a Python package, does not apply."
+            )
         outcomes = ", ".join(
             f"{name} {'failed' if self._run[name].state == 'failed' else 'was skipped'}"
             for name in unmet

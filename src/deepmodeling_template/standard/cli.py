@@ -33,6 +33,7 @@ FIXTURES: dict[str, Callable[..., Any]] = {
     "dp_dependabot": fixtures.dp_dependabot,
     "dp_readthedocs": fixtures.dp_readthedocs,
     "dp_citation": fixtures.dp_citation,
+    "dp_cmake_presets": fixtures.dp_cmake_presets,
 }
 
 

@@ -12,7 +12,7 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 from packaging.version import Version
 
 from . import _licenses as lic
-from ._core import Rule, Skip, listing, read_text, sequence, table
+from ._core import NoPythonPackage, Rule, Skip, listing, read_text, sequence, table
 from ._pyproject import (
     BuildRequirement,
     build_requirements,
@@ -122,7 +122,9 @@ class DP201(Rule):
         return True
 
 
-def _no_package(root: Traversable, package: Traversable, *, tools_only: bool) -> Skip:
+def _no_package(
+    root: Traversable, package: Traversable, *, tools_only: bool
+) -> NoPythonPackage:
     """Skip the packaging rules where there is no Python package, naming those below."""
     where = _relative(package, root) if package != root else None
     here = f"in `{where}`" if where else "at the top of the repository"
@@ -133,12 +135,12 @@ def _no_package(root: Traversable, package: Traversable, *, tools_only: bool) ->
         else f"There is no `pyproject.toml` {here}, and"
     )
     start = (
-        f"{found} no `setup.py` or `setup.cfg`, so the Python packaging rules do "
-        "not apply here."
+        f"{found} no `setup.py` or `setup.cfg`: there is no Python package here, so "
+        "the Python packaging rules do not apply."
     )
     below = packages_below(package)
     if not below:
-        return Skip(
+        return NoPythonPackage(
             f"{start} If the Python package is in a folder, check it with "
             "`dp-standard -p FOLDER` (`repo-review --package-dir FOLDER`)."
         )
@@ -146,7 +148,7 @@ def _no_package(root: Traversable, package: Traversable, *, tools_only: bool) ->
     named = " and ".join(f"`{folder}` (its `{name}`)" for folder, name in places)
     which = "The Python package is" if len(places) == 1 else "There are Python packages"
     first = places[0][0]
-    return Skip(
+    return NoPythonPackage(
         f"{start} {which} in {named}: check {'it' if len(places) == 1 else 'one'} "
         f"with `dp-standard -p {first}` (`repo-review --package-dir {first}`).",
         notice=True,

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._core import Document, list_dir, load_first_yaml, load_toml, load_yaml
+from ._core import (
+    Document,
+    list_dir,
+    load_first_yaml,
+    load_json,
+    load_toml,
+    load_yaml,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -85,3 +92,8 @@ def dp_readthedocs(root: Traversable) -> Document:
 def dp_citation(root: Traversable) -> Document:
     """Parse ``CITATION.cff``."""
     return load_yaml(root, "CITATION.cff")
+
+
+def dp_cmake_presets(root: Traversable) -> Document:
+    """Parse ``CMakePresets.json``."""
+    return load_json(root, "CMakePresets.json")

@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..common import precommit_hooks
-from ._core import Rule, Skip, listing, sequence, table
-from ._pyproject import legacy_files
+from ._core import NoPythonPackage, Rule, listing, sequence, table
+from ._pyproject import python_package
 from .ci import steps_using
 
 if TYPE_CHECKING:
@@ -114,10 +114,11 @@ class DP303(Rule):
         cls, package: Traversable, dp_pyproject: Document, dp_precommit: Document
     ) -> Verdict:
         """Look for the ruff lint and format hooks, where there is a Python package."""
-        if not dp_pyproject.found and not legacy_files(package):
-            return Skip(
-                "There is no Python package here (no `pyproject.toml`, `setup.py` "
-                "or `setup.cfg`; see DP201), so ruff has no Python package to lint."
+        if not python_package(package, dp_pyproject):
+            return NoPythonPackage(
+                "There is no Python package here (no `pyproject.toml` with a "
+                "`[project]` or `[build-system]` table, no `setup.py` or "
+                "`setup.cfg`; see DP201), so ruff has no Python package to lint."
             )
         present = hook_ids(dp_precommit, *RUFF_REPOS)
         missing = []
