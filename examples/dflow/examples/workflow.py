@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from dflow import Step, Workflow, config, download_artifact, upload_artifact
 from dflow.python import PythonOPTemplate
@@ -32,11 +33,17 @@ DEFAULT_IMAGE = "ghcr.io/deepmodeling/demo-op:latest"
 
 def main(argv: list[str] | None = None) -> int:
     """Run the workflow; return the exit status."""
-    parser = argparse.ArgumentParser(description="Convert energies with a dflow workflow.")
+    parser = argparse.ArgumentParser(
+        description="Convert energies with a dflow workflow."
+    )
     parser.add_argument("energies", help="a text file of energies, one per line")
     parser.add_argument("--from", dest="from_unit", default="eV", help="their unit")
-    parser.add_argument("--to", dest="to_unit", required=True, help="the unit to convert to")
-    parser.add_argument("--debug", action="store_true", help="run locally in dflow's debug mode")
+    parser.add_argument(
+        "--to", dest="to_unit", required=True, help="the unit to convert to"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="run locally in dflow's debug mode"
+    )
     args = parser.parse_args(argv)
 
     if args.debug:
@@ -52,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         name="convert",
         template=template,
         parameters={"from_unit": args.from_unit, "to_unit": args.to_unit},
-        artifacts={"energies": upload_artifact(args.energies)},
+        artifacts={"energies": upload_artifact(Path(args.energies))},
     )
     workflow = Workflow(name="convert-energies")
     workflow.add(step)
@@ -64,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     (done,) = workflow.query_step(name="convert")
     (converted,) = download_artifact(done.outputs.artifacts["converted"])
-    print(f"converted {done.outputs.parameters['count'].value} energies into {converted}")
+    print(
+        f"converted {done.outputs.parameters['count'].value} energies into {converted}"
+    )
     return 0
 
 

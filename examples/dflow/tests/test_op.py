@@ -44,5 +44,7 @@ def test_inputs_are_type_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     with pytest.raises(TypeError):
         ConvertEnergies().execute(
-            OPIO({"energies": tmp_path / "energies.txt", "from_unit": 1, "to_unit": "eV"})
+            OPIO(
+                {"energies": tmp_path / "energies.txt", "from_unit": 1, "to_unit": "eV"}
+            )
         )

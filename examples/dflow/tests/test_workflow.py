@@ -37,7 +37,7 @@ def test_workflow_runs_in_debug_mode(debug_mode: Path):
             ConvertEnergies, image="unused-in-debug-mode", command=[sys.executable]
         ),
         parameters={"from_unit": "Hartree", "to_unit": "eV"},
-        artifacts={"energies": upload_artifact("energies.txt")},
+        artifacts={"energies": upload_artifact(Path("energies.txt"))},
     )
     workflow = Workflow(name="convert-energies")
     workflow.add(step)
@@ -46,7 +46,9 @@ def test_workflow_runs_in_debug_mode(debug_mode: Path):
     assert workflow.query_status() == "Succeeded"
     (done,) = workflow.query_step(name="convert")
     assert done.outputs.parameters["count"].value == 2
-    (converted,) = download_artifact(done.outputs.artifacts["converted"], path="out")
+    (converted,) = download_artifact(
+        done.outputs.artifacts["converted"], path=Path("out")
+    )
     values = [float(v) for v in Path(converted).read_text(encoding="utf-8").split()]
     assert values == pytest.approx([27.211386, 54.422772], rel=1e-6)
 

@@ -81,4 +81,3 @@ class ConvertEnergies(OP):
         out = Path("converted.txt")
         out.write_text("".join(f"{value}\n" for value in converted), encoding="utf-8")
         return OPIO({"converted": out, "count": len(converted)})
-
