@@ -451,3 +451,21 @@ def test_the_list_of_files_adoption_adds_names_the_image_files(tmp_path):
         name for listing in listings for name in re.findall(r'"([^"]+)"', listing)
     }
     assert added - {".copier-answers.yml"} == targets - {".clang-format"}
+
+
+# --- the image name, at the question ---------------------------------------------------
+
+
+@pytest.mark.parametrize("repo_name", ["_ops", "ops.", "my..ops", "ops-_x"])
+def test_a_repository_name_that_cannot_name_the_image_is_refused(tmp_path, repo_name):
+    answers = {**REQUIRED_ANSWERS, "profile": "dflow", "repo_name": repo_name}
+    with pytest.raises(
+        ValueError, match="Validation error for question 'repo_name'"
+    ) as error:
+        render(tmp_path / "project", answers)
+    assert f'"{repo_name}" cannot name the OP image' in str(error.value)
+
+
+def test_the_same_name_is_fine_without_an_image(tmp_path):
+    project = render(tmp_path / "p", {**REQUIRED_ANSWERS, "repo_name": "_ops"})
+    assert "github.com/deepmodeling/_ops" in read(project, "pyproject.toml")
