@@ -299,7 +299,8 @@ def render_at(
 
 README_SECTION = "\n## Our group\n\nThe Demo group maintains this package.\n"
 DOUBLE = '\n\ndef double(value: float) -> float:\n    """Return twice `value`."""\n    return 2 * value\n'
-DEPENDENCIES = ("dependencies = []", 'dependencies = ["packaging>=23"]')
+# The maintainers' new dependency, first in the list (the dflow profile's has pydflow).
+DEPENDENCY = '"packaging>=23"'
 CHECKOUT = ("actions/checkout@v7", "actions/checkout@v8")
 NEW_TEST = "tests/test_double.py"
 DELETED = ".github/pull_request_template.md"
@@ -317,7 +318,10 @@ def live(project: Path) -> None:
         "def test_double():\n    assert double(2.0) == 4.0\n",
         encoding="utf-8",
     )
-    replace_once(project / "pyproject.toml", *DEPENDENCIES)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        with_dependency(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     git_commit_all(project, "feat: double")
 
     # pre-commit.ci autoupdate
@@ -338,6 +342,19 @@ def live(project: Path) -> None:
     # A file the maintainers do not want
     (project / DELETED).unlink()
     git_commit_all(project, "chore: no pull request template")
+
+
+def with_dependency(pyproject: str) -> str:
+    """``pyproject`` with :data:`DEPENDENCY` first in ``[project] dependencies``."""
+    assert pyproject.count("\ndependencies = [") == 1, pyproject
+    text = pyproject.replace("\ndependencies = [", f"\ndependencies = [{DEPENDENCY}, ")
+    return text.replace(f"[{DEPENDENCY}, ]", f"[{DEPENDENCY}]")
+
+
+def without_dependency(pyproject: str) -> str:
+    """``pyproject`` as it was before :func:`with_dependency`."""
+    text = pyproject.replace(f"[{DEPENDENCY}]", "[]")
+    return text.replace(f"[{DEPENDENCY}, ", "[")
 
 
 def update(project: Path, version: str, **answers: object) -> None:
@@ -364,7 +381,7 @@ def assert_downstream_kept(project: Path) -> None:
         encoding="utf-8"
     )
     assert (project / "tests" / "test_double.py").exists()
-    assert 'dependencies = ["packaging>=23"]' in (project / "pyproject.toml").read_text(
+    assert f"dependencies = [{DEPENDENCY}" in (project / "pyproject.toml").read_text(
         encoding="utf-8"
     )
     assert f"rev: v{BUMPED_RUFF}" in (project / ".pre-commit-config.yaml").read_text(

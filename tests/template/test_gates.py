@@ -118,7 +118,9 @@ def project(
                 [tools / "ruff", "format", "--check", "--no-cache", *markdown],
             ],
             "codespell": [[tools / "codespell", *text_files]],
-            "ty": [[venv / "ty", "check"]],
+            # In the project's environment, not the one the suite runs in
+            # (VIRTUAL_ENV), which lacks the project's dependencies (pydflow).
+            "ty": [[venv / "ty", "check", "--python", venv.parent]],
             "pre-commit validate-config": [
                 [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
             ],
