@@ -25,6 +25,9 @@ from deepmodeling_template.standard import RULES, cli, fleet, fleet_html
 from examples import regenerate
 from tests.helpers import ROOT, run, write
 
+# The C++ rules, which a Python project skips.
+CPP_RULES = sum(rule.__module__.endswith(".cpp") for rule in RULES)
+
 # The installed checker is a development version: the newest release is the pinned rev.
 pytestmark = pytest.mark.usefixtures("newest_release_from_pinned_rev")
 
@@ -119,7 +122,11 @@ def test_json_document_has_every_repository_rule_and_release(fleet_dir, capsys):
             state: sum(result["result"] == state for result in results)
             for state in ("passed", "failed", "skipped")
         }
-    assert {r["result"] for r in current["results"]} == {"passed"}
+    # A Python project passes every rule; the C++ family does not apply to it.
+    assert {(r["family"] == "cpp", r["result"]) for r in current["results"]} == {
+        (False, "passed"),
+        (True, "skipped"),
+    }
     old = {result["id"]: result for result in found["old"]["results"]}
     assert old["DP702"]["result"] == "failed"
     assert "v0.1.0" in old["DP702"]["message"]
@@ -134,7 +141,9 @@ def test_json_document_has_every_repository_rule_and_release(fleet_dir, capsys):
     assert HOSTILE_LICENSE in never_results["DP202"]["message"]
     skipped = [r for r in never["results"] if r["result"] == "skipped"]
     assert skipped and all(r["message"] for r in skipped)  # each skip says why
-    assert all(r["message"] == "" for r in current["results"])
+    assert all(
+        (r["message"] == "") == (r["result"] == "passed") for r in current["results"]
+    )
 
 
 def test_every_rule_has_the_family_of_its_module():
@@ -243,7 +252,9 @@ def test_exit_status_ignores_warned_failures(fleet_dir, capsys):
 def test_terminal_output_is_unchanged_by_default(fleet_dir, capsys):
     status, out = dp_standard(capsys, str(fleet_dir / "old"))
     assert status == 1
-    assert out.startswith("DeepModeling standard: 32 passed, 1 failed, 0 skipped")
+    assert out.startswith(
+        f"DeepModeling standard: 32 passed, 1 failed, {CPP_RULES} skipped"
+    )
     assert "DP702 FAILED" in out
 
 
@@ -341,10 +352,10 @@ def test_markdown_summary_table(fleet_dir, capsys):
     )
     rows = lines[header + 2 : header + 5]
     assert rows[0].startswith(r"| \<img src=x onerror=alert(1)\> | not adopted | - | ")
-    assert rows[1] == "| old | v0.1.0 | ? | 1 | 32 | 0 | DP702 |"
+    assert rows[1] == f"| old | v0.1.0 | ? | 1 | 32 | {CPP_RULES} | DP702 |"
     assert rows[2] == (
         "| [deepmodeling/example](https://github.com/deepmodeling/example) "
-        f"| {RELEASE} | 0 | 0 | 33 | 0 |  |"
+        f"| {RELEASE} | 0 | 0 | 33 | {CPP_RULES} |  |"
     )
     assert re.search(r"^\| \[DP702\]\(\S+#dp702\) \| 1 \| ", out, re.MULTILINE)
     # As GitHub shows a job summary: tables, and HTML passed through.
