@@ -38,7 +38,7 @@ VERSIONS = yaml.safe_load(
 )
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*([^@\s]+)@(\S+)", re.MULTILINE)
 HOOK = re.compile(r"^\s*- repo:\s*(\S+)\n\s+rev:\s*(\S+)", re.MULTILINE)
-TOOL = re.compile(r'"(ty)==([^"]+)"')
+TOOL = re.compile(r'"(ty|gcovr)==([^"]+)"')
 
 
 def template_pins() -> list[tuple[str, str, str, str]]:
