@@ -508,6 +508,16 @@ def copier_at_a_terminal(args: Sequence[str], until: bytes, timeout: float = 60)
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
 
 
+def terminal_line(request: pytest.FixtureRequest, line: str) -> None:
+    """Show ``line`` in the test report, even with output captured."""
+    plugins = request.config.pluginmanager
+    reporter = plugins.get_plugin("terminalreporter")
+    capture = plugins.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+
+
 def offline_docs_build(bin_dir: Path, out: Path) -> list[str | os.PathLike[str]]:
     """``sphinx-build`` of ``docs/`` as CI runs it, offline (``-t offline``): warnings are errors."""
     return [

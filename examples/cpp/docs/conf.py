@@ -35,8 +35,11 @@ enable_deepmodeling = True
 
 # Doxygen runs on every build (Read the Docs too: .readthedocs.yaml installs
 # it); its warnings, an undocumented function among them, fail the build.
+# Doxygen 1.9 creates no parent folders for its output.
+DOXYGEN = DOCS / "_build" / "doxygen"  # OUTPUT_DIRECTORY in Doxyfile
+DOXYGEN.mkdir(parents=True, exist_ok=True)
 subprocess.run(["doxygen", "Doxyfile"], cwd=DOCS, check=True)
-breathe_projects = {"lj_energy": str(DOCS / "_build" / "doxygen" / "xml")}
+breathe_projects = {"lj_energy": str(DOXYGEN / "xml")}
 breathe_default_project = "lj_energy"
 breathe_default_members = ("members",)
 
