@@ -235,15 +235,7 @@ def test_sanitizer_lane_catches_a_memory_error(lanes, example, tmp_path, cmake_b
 def test_coverage_lane_reports_to_gcovr_as_ci_does(lanes, example, make_venv):
     lane = lanes("coverage")
     assert_tests_passed(lane, at_least=18)
-    workflow = yaml.safe_load(
-        (example / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
-    )
-    (command,) = [
-        step["run"]
-        for step in workflow["jobs"]["coverage"]["steps"]
-        if "gcovr" in step.get("run", "")
-    ]
-    pin = re.search(r'uvx "gcovr==([^"]+)"', command)[1]
+    command, pin = workflow_command(example, "coverage", "gcovr")
     gcovr = make_venv([f"gcovr=={pin}"], name="gcovr") / "gcovr"
     run(["bash", "-c", command.replace(f'uvx "gcovr=={pin}"', str(gcovr))], example)
     report = (example / "coverage.xml").read_text(encoding="utf-8")
@@ -252,6 +244,29 @@ def test_coverage_lane_reports_to_gcovr_as_ci_does(lanes, example, make_venv):
     assert not any(name.startswith("tests/") for name in files)
     line_rate = float(re.search(r'<coverage line-rate="([0-9.]+)"', report)[1])
     assert line_rate > 0.8
+
+
+def workflow_command(project: Path, job: str, tool: str) -> tuple[str, str]:
+    """The tests workflow's ``uvx "TOOL==PIN" ...`` step of ``job``, and the pin."""
+    workflow = yaml.safe_load(
+        (project / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
+    )
+    (command,) = [
+        step["run"]
+        for step in workflow["jobs"][job]["steps"]
+        if f'uvx "{tool}==' in step.get("run", "")
+    ]
+    return command, re.search(rf'uvx "{tool}==([^"]+)"', command)[1]
+
+
+def test_clang_tidy_passes_as_ci_runs_it(lanes, example, make_venv):
+    lanes("dev")  # compile_commands.json
+    command, pin = workflow_command(example, "tidy", "clang-tidy")
+    tidy = make_venv([f"clang-tidy=={pin}"], name="clang-tidy") / "clang-tidy"
+    result = run(
+        ["bash", "-c", command.replace(f'uvx "clang-tidy=={pin}"', str(tidy))], example
+    )
+    assert "Processing file" in result.stdout + result.stderr
 
 
 @pytest.mark.skipif(

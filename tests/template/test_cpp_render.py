@@ -140,7 +140,9 @@ def test_ci_runs_every_lane_through_ctest(project):
     assert any("install -y -q doxygen" in r for r in docs)
     assert "uv pip install --system -r docs/requirements.txt" in docs
     assert "types" not in jobs and "wheel" not in jobs and "cpp" not in jobs
-    assert jobs["pass"]["needs"] == ["test", "coverage", "docs", "leftovers"]
+    assert jobs["pass"]["needs"] == ["test", "tidy", "coverage", "docs", "leftovers"]
+    tidy = [step.get("run", "") for step in jobs["tidy"]["steps"]]
+    assert 'uvx "clang-tidy==22.1.8" -p build/dev src/*.cpp app/*.cpp' in tidy
     rtd = yaml.safe_load(read(project, ".readthedocs.yml"))
     assert rtd["build"]["apt_packages"] == ["doxygen"]
     assert rtd["python"]["install"] == [{"requirements": "docs/requirements.txt"}]
