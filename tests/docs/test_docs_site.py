@@ -65,6 +65,7 @@ def test_docs_build_offline_with_warnings_as_errors(site):
         "security.html",
         "profiles/python.html",
         "profiles/compiled.html",
+        "profiles/cpp.html",
         "standard/index.html",
     ):
         assert page in site.pages, page
