@@ -172,6 +172,16 @@ def test_release_is_a_source_tarball_with_provenance(project):
     assert 'git archive --format=tar.gz --prefix="$NAME/"' in build
 
 
+def test_a_name_that_starts_with_a_digit_gets_a_cpp_identifier(tmp_path):
+    project = render(
+        tmp_path / "project",
+        {**REQUIRED_ANSWERS, "profile": "cpp", "project_name": "3D Tool"},
+    )
+    header = read(project, "include/lib_3d_tool/lennard_jones.hpp")
+    assert "namespace lib_3d_tool {" in header
+    assert 'set(PROGRAM_NAME "3d-tool")' in read(project, "CMakeLists.txt")
+
+
 def test_hooks_format_the_cpp(project):
     hooks = yaml.safe_load(read(project, ".pre-commit-config.yaml"))["repos"]
     assert any("mirrors-clang-format" in hook["repo"] for hook in hooks)
