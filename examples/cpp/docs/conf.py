@@ -1,4 +1,4 @@
-"""Sphinx configuration for the LJ Energy documentation.
+"""Sphinx configuration for the lj_energy documentation (library and program).
 
 The C++ API pages come from the headers' comments: Doxygen reads them
 (Doxyfile) into XML, which Breathe turns into Sphinx pages.
