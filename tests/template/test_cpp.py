@@ -591,3 +591,11 @@ def test_meets_the_deepmodeling_standard(example):
     for rule in ("DP801", "DP802", "DP803", "DP804"):
         if rule in results:
             assert results[rule].result is True, rule
+
+
+def test_a_hostile_docs_configuration_is_valid_and_formatted(custom, tools):
+    """The answers land in docs/conf.py quoted, as ruff format would write them."""
+    conf = custom / "docs" / "conf.py"
+    compile(conf.read_text(encoding="utf-8"), str(conf), "exec")
+    run([tools / "ruff", "format", "--check", "--no-cache", "docs/conf.py"], custom)
+    run([tools / "ruff", "check", "--no-cache", "docs/conf.py"], custom)
