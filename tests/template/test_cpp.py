@@ -92,7 +92,9 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return committed_copy(EXAMPLE, tmp_path_factory.mktemp("cpp") / "cpp")
 
 
-def build_lane(project: Path, cmake_bin: Path, preset: str) -> Lane:
+def build_lane(
+    project: Path, cmake_bin: Path, preset: str, env: dict[str, str] | None = None
+) -> Lane:
     """Configure, build and test ``preset``, as the tests workflow does, offline."""
     seconds = {}
     steps = {
@@ -114,7 +116,7 @@ def build_lane(project: Path, cmake_bin: Path, preset: str) -> Lane:
     }
     for step, command in steps.items():
         start = time.perf_counter()
-        run(command, project)
+        run(command, project, env=env)
         seconds[step] = time.perf_counter() - start
     start = time.perf_counter()
     ctest = run(
@@ -221,6 +223,22 @@ def test_sanitizer_lane_builds_with_the_sanitizers_and_passes(lanes):
         (lane.build_dir / "compile_commands.json").read_text(encoding="utf-8")
     )
     assert all("-fsanitize=address,undefined" in c["command"] for c in commands)
+
+
+@pytest.mark.skipif(
+    shutil.which("clang++") is None, reason="no clang++ here (CI's Clang lanes)"
+)
+@pytest.mark.parametrize("preset", ["dev", "sanitizers"])
+def test_clang_lanes_pass(example, tmp_path, cmake_bin, preset):
+    """The tests workflow's Clang and Sanitizers lanes: CXX=clang++."""
+    project = tmp_path / "clang"
+    shutil.copytree(
+        example, project, ignore=shutil.ignore_patterns("build", "_build", "dist")
+    )
+    lane = build_lane(project, cmake_bin, preset, env={"CXX": "clang++"})
+    assert_tests_passed(lane, at_least=18)
+    cache = (lane.build_dir / "CMakeCache.txt").read_text(encoding="utf-8")
+    assert re.search(r"^CMAKE_CXX_COMPILER:FILEPATH=.*clang\+\+$", cache, re.M)
 
 
 def test_sanitizer_lane_catches_a_memory_error(lanes, example, tmp_path, cmake_bin):
