@@ -78,11 +78,11 @@ def rendered_size(project: Path) -> str:
     return f"{'rendered project':<32} {len(files):4d} files {kib:8.1f} KiB"
 
 
-def report_sizes(rendered: str, dist: Path) -> None:
+def report_sizes(rendered: str, dist: Path, tarball: str = "sdist") -> None:
     """Print what the render and the distributions weigh."""
     print(rendered)
     for artifact in sorted(dist.iterdir()):
-        kind = "sdist" if artifact.name.endswith(".tar.gz") else "wheel"
+        kind = tarball if artifact.name.endswith(".tar.gz") else "wheel"
         print(f"{kind:<32} {artifact.stat().st_size / 1024:19.1f} KiB")
 
 
@@ -241,6 +241,58 @@ def first_green_run(
     return figures
 
 
+def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
+    """A C++ application's first green run, as its CI runs it; seconds per step.
+
+    CMake with the dev preset (configure, build, CTest), the docs (Doxygen
+    through Breathe, offline, ``-W``) and the release's source tarball. CMake,
+    a compiler, GoogleTest and Doxygen come from the system.
+    """
+    venv, figures = work / "docs-venv", {}
+    name = f"{project.name}-0.1.0"
+    steps: dict[str, list[list[str | os.PathLike[str]]]] = {
+        "cmake --preset dev": [["cmake", "--preset", "dev"]],
+        "cmake --build --preset dev": [
+            ["cmake", "--build", "--preset", "dev", "--parallel", "2"]
+        ],
+        "ctest --preset dev": [["ctest", "--preset", "dev"]],
+        "install docs tools (uv)": [
+            [uv, "venv", "-q", venv],
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                venv / "bin" / "python",
+                "-r",
+                "docs/requirements.txt",
+            ],
+        ],
+        "sphinx-build -W, with Doxygen": [
+            [venv / "bin" / "sphinx-build", "-q", "-W", "docs", work / "html"]
+        ],
+        "git archive (release tarball)": [
+            ["mkdir", "-p", work / "dist"],
+            [
+                "git",
+                "archive",
+                "--format=tar.gz",
+                f"--prefix={name}/",
+                "-o",
+                work / "dist" / f"{name}.tar.gz",
+                "HEAD",
+            ],
+        ],
+    }
+    for label, commands in steps.items():
+        start = time.perf_counter()
+        for command in commands:
+            sh(command, project)
+        figures[label] = time.perf_counter() - start
+    return figures
+
+
 def compare_first_run(
     answers: dict[str, object],
     peer: Path,
@@ -371,12 +423,20 @@ def main() -> int:
         rendered = rendered_size(project)
         git_commit_all(project)
         ruff = revs["https://github.com/astral-sh/ruff-pre-commit"]
-        for label, seconds in first_green_run(project, work, uv, ruff).items():
+        python_package = (project / "pyproject.toml").exists()
+        steps = (
+            first_green_run(project, work, uv, ruff)
+            if python_package
+            else first_green_run_cpp(project, work, uv)
+        )
+        for label, seconds in steps.items():
             figures[label] = seconds
             print(f"{label:<32} {seconds:7.2f} s", flush=True)
         first_run = sum(v for k, v in figures.items() if k != "copier copy")
         print(f"{'first green run (total)':<32} {first_run:7.2f} s")
-        report_sizes(rendered, work / "dist")
+        report_sizes(
+            rendered, work / "dist", "sdist" if python_package else "source tarball"
+        )
 
         # An update between two releases (the synthetic change of the update tests).
         template = template_repository(

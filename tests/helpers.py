@@ -186,9 +186,9 @@ def synthetic_change(repo: Path) -> None:
         contributing.write(
             "\n## Getting help\n\nAsk in GitHub Discussions before a large change.\n"
         )
-    (template / ".editorconfig").write_text(
-        "root = true\n\n[*]\nend_of_line = lf\ninsert_final_newline = true\n",
-        encoding="utf-8",
+    # A file no profile has yet (the cpp profile has an .editorconfig).
+    (template / ".github" / "CODEOWNERS").write_text(
+        "# Who reviews what.\n* @ada-lovelace\n", encoding="utf-8"
     )
 
 
@@ -304,24 +304,39 @@ DEPENDENCY = '"packaging>=23"'
 CHECKOUT = ("actions/checkout@v7", "actions/checkout@v8")
 NEW_TEST = "tests/test_double.py"
 DELETED = ".github/pull_request_template.md"
+# The same life in a C++ application (the cpp profile): a function, its test,
+# and a version bump where a Python package adds a dependency.
+CPP_DOUBLE = "\nnamespace demo_project {\ndouble twice(double value) { return 2 * value; }\n}  // namespace demo_project\n"
+CPP_SOURCE = "src/lennard_jones.cpp"
+CPP_NEW_TEST = "tests/test_double.cpp"
+CPP_VERSION = ("  VERSION 0.1.0\n", "  VERSION 0.2.0\n")
 
 
 def live(project: Path) -> None:
     """Weeks of maintainers' and bots' commits."""
-    package = project / "src" / "demo_project"
     with (project / "README.md").open("a", encoding="utf-8") as readme:
         readme.write(README_SECTION)
-    with (package / "units.py").open("a", encoding="utf-8") as units:
-        units.write(DOUBLE)
-    (project / NEW_TEST).write_text(
-        "from __future__ import annotations\n\nfrom demo_project.units import double\n\n\n"
-        "def test_double():\n    assert double(2.0) == 4.0\n",
-        encoding="utf-8",
-    )
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        with_dependency(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
-    )
+    if (project / "pyproject.toml").exists():
+        package = project / "src" / "demo_project"
+        with (package / "units.py").open("a", encoding="utf-8") as units:
+            units.write(DOUBLE)
+        (project / NEW_TEST).write_text(
+            "from __future__ import annotations\n\nfrom demo_project.units import double\n\n\n"
+            "def test_double():\n    assert double(2.0) == 4.0\n",
+            encoding="utf-8",
+        )
+        pyproject = project / "pyproject.toml"
+        pyproject.write_text(
+            with_dependency(pyproject.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+    else:
+        with (project / CPP_SOURCE).open("a", encoding="utf-8") as source:
+            source.write(CPP_DOUBLE)
+        (project / CPP_NEW_TEST).write_text(
+            "#include <gtest/gtest.h>\n\nTEST(Twice, Doubles) { EXPECT_EQ(2, 2); }\n",
+            encoding="utf-8",
+        )
+        replace_once(project / "CMakeLists.txt", *CPP_VERSION)
     git_commit_all(project, "feat: double")
 
     # pre-commit.ci autoupdate
@@ -377,13 +392,20 @@ def leftovers(project: Path) -> list[str]:
 
 def assert_downstream_kept(project: Path) -> None:
     assert "## Our group" in (project / "README.md").read_text(encoding="utf-8")
-    assert "def double" in (project / "src" / "demo_project" / "units.py").read_text(
-        encoding="utf-8"
-    )
-    assert (project / "tests" / "test_double.py").exists()
-    assert f"dependencies = [{DEPENDENCY}" in (project / "pyproject.toml").read_text(
-        encoding="utf-8"
-    )
+    if (project / "pyproject.toml").exists():
+        assert "def double" in (
+            project / "src" / "demo_project" / "units.py"
+        ).read_text(encoding="utf-8")
+        assert (project / "tests" / "test_double.py").exists()
+        assert f"dependencies = [{DEPENDENCY}" in (
+            project / "pyproject.toml"
+        ).read_text(encoding="utf-8")
+    else:
+        assert CPP_DOUBLE in (project / CPP_SOURCE).read_text(encoding="utf-8")
+        assert (project / CPP_NEW_TEST).exists()
+        assert CPP_VERSION[1] in (project / "CMakeLists.txt").read_text(
+            encoding="utf-8"
+        )
     assert f"rev: v{BUMPED_RUFF}" in (project / ".pre-commit-config.yaml").read_text(
         encoding="utf-8"
     )
@@ -402,14 +424,15 @@ def assert_template_change_arrived(project: Path) -> None:
     assert "check-case-conflict" in (project / ".pre-commit-config.yaml").read_text(
         encoding="utf-8"
     )
-    assert '"PERF",' in (project / "pyproject.toml").read_text(encoding="utf-8")
+    if (project / "pyproject.toml").exists():
+        assert '"PERF",' in (project / "pyproject.toml").read_text(encoding="utf-8")
     assert "timeout-minutes: 30" in (project / ".github/workflows/tests.yml").read_text(
         encoding="utf-8"
     )
     assert "## Getting help" in (project / "CONTRIBUTING.md").read_text(
         encoding="utf-8"
     )
-    assert (project / ".editorconfig").exists()
+    assert (project / ".github" / "CODEOWNERS").exists()
     answers = yaml.safe_load(
         (project / ".copier-answers.yml").read_text(encoding="utf-8")
     )
@@ -546,6 +569,16 @@ def copier_at_a_terminal(args: Sequence[str], until: bytes, timeout: float = 60)
         os.kill(pid, 9)
         os.waitpid(pid, 0)
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+
+
+def terminal_line(request: pytest.FixtureRequest, line: str) -> None:
+    """Show ``line`` in the test report, even with output captured."""
+    plugins = request.config.pluginmanager
+    reporter = plugins.get_plugin("terminalreporter")
+    capture = plugins.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
 
 
 def offline_docs_build(bin_dir: Path, out: Path) -> list[str | os.PathLike[str]]:

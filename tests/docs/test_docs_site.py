@@ -66,6 +66,7 @@ def test_docs_build_offline_with_warnings_as_errors(site):
         "profiles/python.html",
         "profiles/compiled.html",
         "profiles/dflow.html",
+        "profiles/cpp.html",
         "standard/index.html",
     ):
         assert page in site.pages, page

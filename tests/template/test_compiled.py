@@ -22,7 +22,7 @@ import pytest
 import tomllib
 import yaml
 
-from tests.helpers import ROOT, committed_copy, pinned_hook_revs, run
+from tests.helpers import ROOT, committed_copy, pinned_hook_revs, run, terminal_line
 
 pytestmark = pytest.mark.slow
 
@@ -40,16 +40,6 @@ class Built:
     wheel: Path
     build_env: Path  # bin directory of the build environment
     seconds: float
-
-
-def _terminal_line(request: pytest.FixtureRequest, line: str) -> None:
-    """Show ``line`` in the test report, even with output captured."""
-    plugins = request.config.pluginmanager
-    reporter = plugins.get_plugin("terminalreporter")
-    capture = plugins.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line(line)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +95,7 @@ def built(request, example, tools, make_venv, tmp_path_factory) -> Built:
         source,
     )
     seconds = time.perf_counter() - start
-    _terminal_line(
+    terminal_line(
         request, f"\ncompiled example: wheel built from the sdist in {seconds:.1f} s"
     )
     return Built(sdist, source, next(wheelhouse.glob("*.whl")), build_env, seconds)

@@ -38,7 +38,7 @@ VERSIONS = yaml.safe_load(
 )
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*([^@\s]+)@(\S+)", re.MULTILINE)
 HOOK = re.compile(r"^\s*- repo:\s*(\S+)\n\s+rev:\s*(\S+)", re.MULTILINE)
-TOOL = re.compile(r'"(ty|uv)==([^"]+)"')
+TOOL = re.compile(r'"(ty|uv|gcovr|clang-tidy)==([^"]+)"')
 
 
 def template_pins() -> list[tuple[str, str, str, str]]:
@@ -139,7 +139,7 @@ def previous_and_next(tmp_path_factory) -> tuple[Path, str, str]:
     return repo, previous, upcoming
 
 
-@pytest.mark.parametrize("profile", ["python", "compiled"])
+@pytest.mark.parametrize("profile", ["python", "compiled", "cpp"])
 def test_update_over_bot_bumped_pins_does_not_conflict(
     previous_and_next, tmp_path, profile
 ):

@@ -58,7 +58,20 @@ def _run_all(project: Project, gates: dict[str, list[list]]) -> None:
         project.results.update(pool.map(run_gate, gates))
 
 
-@pytest.fixture(scope="session", params=list(ANSWER_SETS))
+# A project without a Python package has no venv, pytest, ruff-on-a-package,
+# ty, build or twine to run: test_cpp.py runs the gates that apply to it.
+NO_PYTHON_PACKAGE = pytest.mark.skip(
+    reason="no Python package: tests/template/test_cpp.py runs its gates"
+)
+PROJECTS = [
+    pytest.param(name, marks=NO_PYTHON_PACKAGE)
+    if answers.get("profile") == "cpp"
+    else name
+    for name, answers in ANSWER_SETS.items()
+]
+
+
+@pytest.fixture(scope="session", params=PROJECTS)
 def project(
     request, rendered, make_venv, tools, schema_tools, cff_tools, tmp_path_factory
 ) -> Project:

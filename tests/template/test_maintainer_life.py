@@ -162,7 +162,7 @@ def test_the_documented_commit_keeps_added_files(template_repo, tmp_path):
         command, shell=True, cwd=project, env={**os.environ, **GIT_ENV}, check=True
     )
     assert run(["git", "status", "--porcelain"], project).stdout == ""
-    assert ".editorconfig" in run(["git", "ls-files"], project).stdout.split()
+    assert ".github/CODEOWNERS" in run(["git", "ls-files"], project).stdout.split()
 
 
 # --- 4. an appended README section -------------------------------------------------------

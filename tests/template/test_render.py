@@ -20,6 +20,9 @@ QUESTIONS = {
     for key, spec in COPIER_YML.items()
     if not key.startswith("_") and spec.get("when") is not False
 }
+# Profiles without a Python package, and the questions only a Python package asks.
+PYTHON_FREE = {"cpp"}
+PYTHON_ONLY = {"import_name", "python_min", "cli"}
 LICENSES = list(COPIER_YML["license"]["choices"].values())
 DEBIAN_LICENSES = Path("/usr/share/common-licenses")
 LICENSE_FILES = {
@@ -158,7 +161,15 @@ COMPILED_ONLY = [
 ]
 
 
-@pytest.mark.parametrize("profile", COPIER_YML["profile"]["choices"].values())
+# The profiles with a Python package; test_cpp_render.py has the others'.
+PYTHON_PROFILES = [
+    profile
+    for profile in COPIER_YML["profile"]["choices"].values()
+    if profile not in PYTHON_FREE
+]
+
+
+@pytest.mark.parametrize("profile", PYTHON_PROFILES)
 def test_profile_decides_the_build(copie, profile):
     compiled = profile == "compiled"
     # An import name apart from the PyPI name, which scikit-build-core cannot guess.
@@ -196,7 +207,7 @@ def test_profile_decides_the_build(copie, profile):
     assert any("mirrors-clang-format" in hook["repo"] for hook in hooks) is compiled
 
 
-@pytest.mark.parametrize("profile", COPIER_YML["profile"]["choices"].values())
+@pytest.mark.parametrize("profile", PYTHON_PROFILES)
 def test_release_workflow_publishes_every_build(copie, profile):
     project = copy(copie, profile=profile)
     release = yaml.safe_load(read(project, ".github/workflows/release.yml"))
@@ -244,6 +255,8 @@ def test_answers_file_records_every_decision(rendered, answer_set):
     # `kept_files` and the repository's facts are asked, and recorded, only when adopting.
     adopting_only = {"kept_files", "default_branch", "docs_dir", "test_command"}
     recorded = QUESTIONS if answers["adopting"] else QUESTIONS - adopting_only
+    if answers["profile"] in PYTHON_FREE:  # Python's questions are not asked
+        recorded -= PYTHON_ONLY
     assert {key for key in answers if not key.startswith("_")} == recorded
     assert answers["_src_path"]
     for question, value in ANSWER_SETS[answer_set].items():
@@ -264,16 +277,24 @@ def test_structured_files_parse_and_hold_answers(rendered, answer_set):
             json.loads(text)
         elif path.suffix == ".py":
             compile(text, str(path), "exec")
-    pyproject = tomllib.loads(read(project, "pyproject.toml"))["project"]
     citation = yaml.safe_load(read(project, "CITATION.cff"))
     name = answers["project_name"]
-    description = answers.get("description", COPIER_YML["description"]["default"])
-    assert pyproject["description"] == citation["abstract"] == description
+    python = answers.get("profile", "python") not in PYTHON_FREE
+    kind = "Python package" if python else "C++ program"
+    description = answers.get(
+        "description", f"A {kind} from the DeepModeling community"
+    )
+    assert citation["abstract"] == description
     community = answers.get("github_owner", "deepmodeling") == "deepmodeling"
     entity = [{"name": "DeepModeling"}] if community else []
     maintainer = answers["maintainer_name"]
     email = answers["maintainer_email"]
-    assert pyproject["authors"] == [*entity, {"name": maintainer, "email": email}]
+    if python:
+        pyproject = tomllib.loads(read(project, "pyproject.toml"))["project"]
+        assert pyproject["description"] == description
+        assert pyproject["authors"] == [*entity, {"name": maintainer, "email": email}]
+    else:
+        assert not (project / "pyproject.toml").exists()
     # CFF reads `name:` as an entity: the maintainer is a person, split in two.
     family = maintainer.split()[-1]
     given = maintainer.removesuffix(family).strip()
