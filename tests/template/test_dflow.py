@@ -84,10 +84,11 @@ def test_only_the_dflow_profile_has_the_op_and_its_image(rendered, profile):
     dflow = profile == "dflow"
     for name in dflow_only("demo_project"):
         assert (project / name).exists() is dflow, name
-    dependencies = tomllib.loads(read(project, "pyproject.toml"))["project"][
-        "dependencies"
-    ]
-    assert dependencies == ([f"pydflow>={PYDFLOW_FLOOR}"] if dflow else [])
+    if (project / "pyproject.toml").exists():  # not in a C++ application
+        dependencies = tomllib.loads(read(project, "pyproject.toml"))["project"][
+            "dependencies"
+        ]
+        assert dependencies == ([f"pydflow>={PYDFLOW_FLOOR}"] if dflow else [])
     ecosystems = [
         entry["package-ecosystem"]
         for entry in yaml.safe_load(read(project, ".github/dependabot.yml"))["updates"]
