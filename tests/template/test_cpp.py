@@ -506,7 +506,7 @@ def gates(example, tools, schema_tools, cff_tools, make_venv, tmp_path_factory):
         "schemas": [
             [*schema, "vendor.github-workflows", *workflows],
             [*schema, "vendor.dependabot", ".github/dependabot.yml"],
-            [*schema, "vendor.readthedocs", ".readthedocs.yml"],
+            [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
             [*schema, "vendor.github-issue-forms", *forms],
             [
                 *schema,

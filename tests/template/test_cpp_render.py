@@ -18,7 +18,6 @@ CPP_ONLY = [
     ".clang-format",
     ".clang-tidy",
     ".editorconfig",
-    ".readthedocs.yml",
     "CMakeLists.txt",
     "CMakePresets.json",
     "app/main.cpp",
@@ -41,7 +40,6 @@ CPP_ONLY = [
 PYTHON_ONLY = [
     ".git_archival.txt",
     ".gitattributes",
-    ".readthedocs.yaml",
     "pyproject.toml",
     "src/dp_demo",
     "src/cpp",
@@ -143,7 +141,7 @@ def test_ci_runs_every_lane_through_ctest(project):
     assert jobs["pass"]["needs"] == ["test", "tidy", "coverage", "docs", "leftovers"]
     tidy = [step.get("run", "") for step in jobs["tidy"]["steps"]]
     assert 'uvx "clang-tidy==22.1.8" -p build/dev src/*.cpp app/*.cpp' in tidy
-    rtd = yaml.safe_load(read(project, ".readthedocs.yml"))
+    rtd = yaml.safe_load(read(project, ".readthedocs.yaml"))
     assert rtd["build"]["apt_packages"] == ["doxygen"]
     assert rtd["python"]["install"] == [{"requirements": "docs/requirements.txt"}]
 
