@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from copier import run_copy, run_update
+from identify.identify import tags_from_path
 
 from deepmodeling_template.hooks import conflicts
 from deepmodeling_template.standard import cli
@@ -493,6 +494,73 @@ PRE_COMMIT_HOOKS = {
     "mixed-line-ending": (["--fix=lf"], "text"),
     "trailing-whitespace-fixer": ([], "text"),
 }
+
+
+def project_gates(
+    project: Path, tools: Path, schema_tools: Path, cff_tools: Path
+) -> dict[str, list[list[str | os.PathLike[str]]]]:
+    """The commands of the gates every generated project meets, Python package or not.
+
+    Gate name -> commands, run in ``project``: the pre-commit-hooks fixers,
+    ruff (also on Markdown, which the hook hands it), codespell, pre-commit's
+    config check, the schemas, cffconvert and zizmor.
+    """
+    files = run(["git", "ls-files"], project).stdout.split()
+
+    def tagged(kind: str) -> list[str]:
+        return [f for f in files if kind in tags_from_path(str(project / f))]
+
+    github = project / ".github"
+    workflows = sorted(
+        str(p.relative_to(project)) for p in (github / "workflows").glob("*.yml")
+    )
+    forms = sorted(
+        str(p.relative_to(project))
+        for p in (github / "ISSUE_TEMPLATE").glob("*.yml")
+        if p.name != "config.yml"
+    )
+    schema = [schema_tools / "check-jsonschema", "--builtin-schema"]
+    return {
+        "pre-commit-hooks": [
+            [tools / hook, *args, *tagged(kind)]
+            for hook, (args, kind) in PRE_COMMIT_HOOKS.items()
+        ],
+        "ruff": [
+            [tools / "ruff", "check", "--no-cache", "."],
+            [tools / "ruff", "format", "--check", "--no-cache", "."],
+            [tools / "ruff", "format", "--check", "--no-cache", *tagged("markdown")],
+        ],
+        "codespell": [[tools / "codespell", *tagged("text")]],
+        "pre-commit validate-config": [
+            [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
+        ],
+        "schemas": [
+            [*schema, "vendor.github-workflows", *workflows],
+            [*schema, "vendor.dependabot", ".github/dependabot.yml"],
+            [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
+            [*schema, "vendor.github-issue-forms", *forms],
+            [
+                *schema,
+                "vendor.github-issue-config",
+                ".github/ISSUE_TEMPLATE/config.yml",
+            ],
+            [*schema, "vendor.codecov", "codecov.yml"],
+            [*schema, "vendor.citation-file-format", "CITATION.cff"],
+        ],
+        "cffconvert": [[cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]],
+        "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
+    }
+
+
+def assert_gate_passed(
+    gate: str, results: Sequence[subprocess.CompletedProcess[str]]
+) -> None:
+    """Fail with the command and its output unless every command of ``gate`` succeeded."""
+    for result in results:
+        assert result.returncode == 0, (
+            f"{gate}: {' '.join(map(str, result.args))} exited {result.returncode}\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
 
 
 # --- the checker on small repositories -----------------------------------------------

@@ -28,12 +28,13 @@ from identify.identify import tags_from_path
 
 from tests.helpers import (
     CUSTOM_ANSWERS,
-    PRE_COMMIT_HOOKS,
     ROOT,
+    assert_gate_passed,
     committed_copy,
     offline_docs_build,
     outcomes,
     pinned_hook_revs,
+    project_gates,
     run,
     terminal_line,
 )
@@ -474,54 +475,11 @@ def test_a_hostile_render_builds_and_passes_its_tests(custom, cmake_bin):
 @pytest.fixture(scope="module")
 def gates(example, tools, schema_tools, cff_tools, make_venv, tmp_path_factory):
     """Every gate of test_gates.py that applies without a Python package, once."""
-    files = run(["git", "ls-files"], example).stdout.split()
-    workflows = sorted(
-        str(p.relative_to(example))
-        for p in (example / ".github" / "workflows").glob("*.yml")
-    )
-    forms = sorted(
-        str(p.relative_to(example))
-        for p in (example / ".github" / "ISSUE_TEMPLATE").glob("*.yml")
-        if p.name != "config.yml"
-    )
-    text_files = [f for f in files if "text" in tags_from_path(str(example / f))]
-    schema = [schema_tools / "check-jsonschema", "--builtin-schema"]
-    commands = {
-        "pre-commit-hooks": [
-            [
-                tools / hook,
-                *args,
-                *[f for f in files if kind in tags_from_path(str(example / f))],
-            ]
-            for hook, (args, kind) in PRE_COMMIT_HOOKS.items()
-        ],
-        "ruff": [
-            [tools / "ruff", "check", "--no-cache", "."],
-            [tools / "ruff", "format", "--check", "--no-cache", "."],
-        ],
-        "codespell": [[tools / "codespell", *text_files]],
-        "pre-commit validate-config": [
-            [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
-        ],
-        "schemas": [
-            [*schema, "vendor.github-workflows", *workflows],
-            [*schema, "vendor.dependabot", ".github/dependabot.yml"],
-            [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
-            [*schema, "vendor.github-issue-forms", *forms],
-            [
-                *schema,
-                "vendor.github-issue-config",
-                ".github/ISSUE_TEMPLATE/config.yml",
-            ],
-            [*schema, "vendor.codecov", "codecov.yml"],
-            [*schema, "vendor.citation-file-format", "CITATION.cff"],
-        ],
-        "cffconvert": [[cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]],
-        "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
-    }
     results = {
-        gate: [run(command, example, check=False) for command in gate_commands]
-        for gate, gate_commands in commands.items()
+        gate: [run(command, example, check=False) for command in commands]
+        for gate, commands in project_gates(
+            example, tools, schema_tools, cff_tools
+        ).items()
     }
     if shutil.which("doxygen"):
         docs_env = make_venv(
@@ -548,11 +506,7 @@ def gates(example, tools, schema_tools, cff_tools, make_venv, tmp_path_factory):
     ],
 )
 def test_gate_passes(gates, gate):
-    for result in gates[gate]:
-        assert result.returncode == 0, (
-            f"{gate}: {' '.join(map(str, result.args))} exited {result.returncode}\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
+    assert_gate_passed(gate, gates[gate])
 
 
 def test_zizmor_finds_nothing(gates):

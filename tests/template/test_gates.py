@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from identify.identify import tags_from_path
 
 from examples import regenerate
 from tests.helpers import (
     ANSWER_SETS,
-    PRE_COMMIT_HOOKS,
     ROOT,
+    assert_gate_passed,
     committed_copy,
     offline_docs_build,
+    project_gates,
     run,
 )
 
@@ -88,49 +88,21 @@ def project(
     out = tmp_path_factory.mktemp(f"{request.param}-out")
     generated = Project(path, answers, venv / "python", out)
 
+    gates = project_gates(path, tools, schema_tools, cff_tools)
     # Fixers first, alone: they must leave the fresh project untouched.
-    files = run(["git", "ls-files"], path).stdout.split()
     generated.results["pre-commit-hooks"] = [
-        run(
-            [
-                tools / hook,
-                *args,
-                *[f for f in files if kind in tags_from_path(str(path / f))],
-            ],
-            path,
-            check=False,
-        )
-        for hook, (args, kind) in PRE_COMMIT_HOOKS.items()
+        run(command, path, check=False) for command in gates.pop("pre-commit-hooks")
     ]
-    workflows = sorted(
-        str(p.relative_to(path)) for p in (path / ".github" / "workflows").glob("*.yml")
-    )
-    forms = sorted(
-        str(p.relative_to(path))
-        for p in (path / ".github" / "ISSUE_TEMPLATE").glob("*.yml")
-    )
-    text_files = [f for f in files if "text" in tags_from_path(str(path / f))]
-    markdown = [f for f in files if "markdown" in tags_from_path(str(path / f))]
-    schema = [str(schema_tools / "check-jsonschema"), "--builtin-schema"]
     _run_all(
         generated,
         {
+            **gates,
             "pytest": [
                 [venv / "python", "-m", "pytest", "-p", "no:cacheprovider", "--cov"]
             ],
-            "ruff": [
-                [tools / "ruff", "check", "--no-cache", "."],
-                [tools / "ruff", "format", "--check", "--no-cache", "."],
-                # The hook's types_or hands it the Markdown files too.
-                [tools / "ruff", "format", "--check", "--no-cache", *markdown],
-            ],
-            "codespell": [[tools / "codespell", *text_files]],
             # In the project's environment, not the one the suite runs in
             # (VIRTUAL_ENV), which lacks the project's dependencies (pydflow).
             "ty": [[venv / "ty", "check", "--python", venv.parent]],
-            "pre-commit validate-config": [
-                [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
-            ],
             "docs": [offline_docs_build(venv, out)],
             "build": [
                 [
@@ -145,27 +117,6 @@ def project(
                 ]
             ],
             "validate-pyproject": [[tools / "validate-pyproject", "pyproject.toml"]],
-            "schemas": [
-                [*schema, "vendor.github-workflows", *workflows],
-                [*schema, "vendor.dependabot", ".github/dependabot.yml"],
-                [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
-                [
-                    *schema,
-                    "vendor.github-issue-forms",
-                    *[f for f in forms if not f.endswith("config.yml")],
-                ],
-                [
-                    *schema,
-                    "vendor.github-issue-config",
-                    ".github/ISSUE_TEMPLATE/config.yml",
-                ],
-                [*schema, "vendor.codecov", "codecov.yml"],
-                [*schema, "vendor.citation-file-format", "CITATION.cff"],
-            ],
-            "cffconvert": [
-                [cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]
-            ],
-            "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
             "sp-repo-review": [[tools / "repo-review", "--format", "json", "."]],
             "deepmodeling-standard": [
                 [Path(sys.executable).parent / "dp-standard", "."]
@@ -180,11 +131,7 @@ def project(
 
 
 def assert_passed(project: Project, gate: str) -> None:
-    for result in project.results[gate]:
-        assert result.returncode == 0, (
-            f"{gate}: {' '.join(map(str, result.args))} exited {result.returncode}\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
+    assert_gate_passed(gate, project.results[gate])
 
 
 @pytest.mark.parametrize(
