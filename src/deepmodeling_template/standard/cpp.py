@@ -154,20 +154,17 @@ def run_texts(workflows: tuple[Document, ...]) -> Iterator[str]:
 
 def configure_presets(root: Traversable, presets: Document) -> list[dict[str, Any]]:
     """List the configure presets of ``CMakePresets.json`` and the files it includes."""
-    found = [
+    documents = [presets] + [
+        load_json(root, included)
+        for included in sequence(table(presets.data).get("include"))
+        if isinstance(included, str) and included != presets.path
+    ]
+    return [
         preset
-        for preset in sequence(table(presets.data).get("configurePresets"))
+        for document in documents
+        for preset in sequence(table(document.data).get("configurePresets"))
         if isinstance(preset, dict)
     ]
-    for included in sequence(table(presets.data).get("include")):
-        if isinstance(included, str) and included != presets.path:
-            other = load_json(root, included)
-            found += [
-                preset
-                for preset in sequence(table(other.data).get("configurePresets"))
-                if isinstance(preset, dict)
-            ]
-    return found
 
 
 def tests_in_workflow_presets(presets: Document) -> bool:
