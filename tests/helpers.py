@@ -15,6 +15,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -664,3 +665,75 @@ def offline_docs_build(bin_dir: Path, out: Path) -> list[str | os.PathLike[str]]
         "docs",
         out / "html",
     ]
+
+
+# --- adopting an existing repository --------------------------------------------
+
+
+def existing_repository(repo: Path, files: dict[str, str]) -> Path:
+    """A git repository on `master` holding ``files``, all committed."""
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    run(["git", "init", "-q", "-b", "master"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "--no-verify", "-m", "initial"], repo)
+    return repo
+
+
+def readme_adoption_command() -> str:
+    """The README's adoption command, as one shell line, without its template URL and destination."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = iter(readme[readme.index("copier copy --skip") :].splitlines())
+    words = []
+    for line in lines:
+        words.append(line.removesuffix("\\").strip())
+        if not line.endswith("\\"):
+            break
+    command = " ".join(words)
+    url = " https://github.com/deepmodeling/deepmodeling-template ."
+    assert command.endswith(url), command
+    return command.removesuffix(url)
+
+
+def adopt(repo: Path, **answers: Any) -> subprocess.CompletedProcess[str]:
+    """Run the README's adoption command in ``repo``, answering ``answers`` (the rest: defaults)."""
+    data = " ".join(
+        f"--data {key}={shlex.quote(str(value))}"
+        for key, value in {**REQUIRED_ANSWERS, **answers}.items()
+    )
+    command = f"{readme_adoption_command()} {data} --vcs-ref=HEAD --defaults {ROOT} ."
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=repo,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+            **GIT_ENV,
+            "PATH": f"{COPIER.parent}{os.pathsep}{os.environ['PATH']}",
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def snapshot(repo: Path) -> dict[str, bytes]:
+    """Every file of ``repo`` outside .git, with its bytes."""
+    return {
+        str(path.relative_to(repo)): path.read_bytes()
+        for path in repo.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(repo).parts[:1]
+    }
+
+
+def added_files(repo: Path) -> set[str]:
+    """The files adoption added; fails unless all of them are new (`??`) files."""
+    status = run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], repo
+    ).stdout.splitlines()
+    assert status, "adoption added nothing"
+    assert all(line.startswith("?? ") for line in status), (
+        status
+    )  # nothing of theirs changed
+    return {line[3:] for line in status}

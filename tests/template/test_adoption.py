@@ -11,26 +11,25 @@ is added a second time, and what is added fits their repository.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from copier import run_update
 
 from tests.helpers import (
-    COPIER,
-    GIT_ENV,
     REQUIRED_ANSWERS,
     ROOT,
+    added_files,
+    adopt,
     copier_at_a_terminal,
     copy_template,
+    existing_repository,
     git_commit_all,
     render,
     run,
+    snapshot,
     tag_release,
 )
 
@@ -87,78 +86,6 @@ DPGEN_ANSWERS = {
     "test_command": "python -m unittest -v",
 }
 ADOPTING = {**REQUIRED_ANSWERS, "adopting": True}
-
-
-def existing_repository(repo: Path, files: dict[str, str]) -> Path:
-    """A git repository on `master` holding ``files``, all committed."""
-    for name, text in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(text, encoding="utf-8")
-    run(["git", "init", "-q", "-b", "master"], repo)
-    run(["git", "add", "-A"], repo)
-    run(["git", "commit", "-q", "--no-verify", "-m", "initial"], repo)
-    return repo
-
-
-def readme_adoption_command() -> str:
-    """The README's adoption command, as one shell line, without its template URL and destination."""
-    lines = iter(README[README.index("copier copy --skip") :].splitlines())
-    words = []
-    for line in lines:
-        words.append(line.removesuffix("\\").strip())
-        if not line.endswith("\\"):
-            break
-    command = " ".join(words)
-    url = " https://github.com/deepmodeling/deepmodeling-template ."
-    assert command.endswith(url), command
-    return command.removesuffix(url)
-
-
-def adopt(repo: Path, **answers: Any) -> subprocess.CompletedProcess[str]:
-    """Run the README's adoption command in ``repo``, answering ``answers`` (the rest: defaults)."""
-    data = " ".join(
-        f"--data {key}={_quote(value)}"
-        for key, value in {**REQUIRED_ANSWERS, **answers}.items()
-    )
-    command = f"{readme_adoption_command()} {data} --vcs-ref=HEAD --defaults {ROOT} ."
-    return subprocess.run(
-        ["bash", "-c", command],
-        cwd=repo,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-            **GIT_ENV,
-            "PATH": f"{COPIER.parent}{os.pathsep}{os.environ['PATH']}",
-        },
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def _quote(value: Any) -> str:
-    return "'" + str(value).replace("'", "'\\''") + "'"
-
-
-def snapshot(repo: Path) -> dict[str, bytes]:
-    """Every file of ``repo`` outside .git, with its bytes."""
-    return {
-        str(path.relative_to(repo)): path.read_bytes()
-        for path in repo.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(repo).parts[:1]
-    }
-
-
-def added_files(repo: Path) -> set[str]:
-    """The files adoption added; fails unless all of them are new (`??`) files."""
-    status = run(
-        ["git", "status", "--porcelain", "--untracked-files=all"], repo
-    ).stdout.splitlines()
-    assert status, "adoption added nothing"
-    assert all(line.startswith("?? ") for line in status), (
-        status
-    )  # nothing of theirs changed
-    return {line[3:] for line in status}
 
 
 # --- DP-GEN: the whole adoption, as its maintainer runs it --------------------------------

@@ -25,14 +25,12 @@ from tests.helpers import (
     COPIER_YML,
     REQUIRED_ANSWERS,
     ROOT,
-    committed_copy,
-    render,
-    run,
-)
-from tests.template.test_adoption import (
     added_files,
     adopt,
+    committed_copy,
     existing_repository,
+    render,
+    run,
     snapshot,
 )
 
