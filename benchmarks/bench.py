@@ -188,6 +188,19 @@ def test_and_docs(project: Path) -> list[str]:
     return ["-e", f"{project}[test,docs]"]
 
 
+def time_steps(
+    steps: dict[str, list[list[str | os.PathLike[str]]]], project: Path
+) -> dict[str, float]:
+    """Run each step's commands in ``project``, failing loudly; seconds per step."""
+    figures = {}
+    for label, commands in steps.items():
+        start = time.perf_counter()
+        for command in commands:
+            sh(command, project)
+        figures[label] = time.perf_counter() - start
+    return figures
+
+
 def first_green_run(
     project: Path, work: Path, uv: str, ruff: str, strict_docs: bool = True
 ) -> dict[str, float]:
@@ -196,7 +209,7 @@ def first_green_run(
     ``strict_docs=False`` drops ``-W`` for a peer whose docs warn offline
     (cookie's intersphinx cannot reach docs.python.org here).
     """
-    venv, figures = work / "venv", {}
+    venv = work / "venv"
     python, bin_dir = venv / "bin" / "python", venv / "bin"
     steps: dict[str, list[list[str | os.PathLike[str]]]] = {
         "install (uv, test+docs+ruff)": [
@@ -233,12 +246,7 @@ def first_green_run(
             [python, "-m", "build", "--installer", "uv", "-o", work / "dist", "."]
         ],
     }
-    for label, commands in steps.items():
-        start = time.perf_counter()
-        for command in commands:
-            sh(command, project)
-        figures[label] = time.perf_counter() - start
-    return figures
+    return time_steps(steps, project)
 
 
 def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
@@ -248,7 +256,7 @@ def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
     through Breathe, offline, ``-W``) and the release's source tarball. CMake,
     a compiler, GoogleTest and Doxygen come from the system.
     """
-    venv, figures = work / "docs-venv", {}
+    venv = work / "docs-venv"
     name = f"{project.name}-0.1.0"
     steps: dict[str, list[list[str | os.PathLike[str]]]] = {
         "cmake --preset dev": [["cmake", "--preset", "dev"]],
@@ -285,12 +293,7 @@ def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
             ],
         ],
     }
-    for label, commands in steps.items():
-        start = time.perf_counter()
-        for command in commands:
-            sh(command, project)
-        figures[label] = time.perf_counter() - start
-    return figures
+    return time_steps(steps, project)
 
 
 def compare_first_run(
