@@ -520,7 +520,15 @@ def project_gates(
         for p in (github / "ISSUE_TEMPLATE").glob("*.yml")
         if p.name != "config.yml"
     )
-    schema = [schema_tools / "check-jsonschema", "--builtin-schema"]
+    schemas = {
+        "vendor.github-workflows": workflows,
+        "vendor.dependabot": [".github/dependabot.yml"],
+        "vendor.readthedocs": [".readthedocs.yaml"],
+        "vendor.github-issue-forms": forms,
+        "vendor.github-issue-config": [".github/ISSUE_TEMPLATE/config.yml"],
+        "vendor.codecov": ["codecov.yml"],
+        "vendor.citation-file-format": ["CITATION.cff"],
+    }
     return {
         "pre-commit-hooks": [
             [tools / hook, *args, *tagged(kind)]
@@ -536,17 +544,15 @@ def project_gates(
             [tools / "pre-commit", "validate-config", ".pre-commit-config.yaml"]
         ],
         "schemas": [
-            [*schema, "vendor.github-workflows", *workflows],
-            [*schema, "vendor.dependabot", ".github/dependabot.yml"],
-            [*schema, "vendor.readthedocs", ".readthedocs.yaml"],
-            [*schema, "vendor.github-issue-forms", *forms],
             [
-                *schema,
-                "vendor.github-issue-config",
-                ".github/ISSUE_TEMPLATE/config.yml",
-            ],
-            [*schema, "vendor.codecov", "codecov.yml"],
-            [*schema, "vendor.citation-file-format", "CITATION.cff"],
+                schema_tools / "python",
+                ROOT / "tests" / "check_schemas.py",
+                *(
+                    arg
+                    for name, files in schemas.items()
+                    for arg in ("--", name, *files)
+                ),
+            ]
         ],
         "cffconvert": [[cff_tools / "cffconvert", "--validate", "-i", "CITATION.cff"]],
         "zizmor": [[tools / "zizmor", "--offline", "--format", "plain", "."]],
