@@ -52,6 +52,23 @@ WORKFLOW = ".github/workflows/template-update.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 STEP_OUTPUT = re.compile(r"steps\.(\w+)\.outputs\.(\w+)")
 DROPPED = "codecov.yml"  # a file a template release stops shipping
+UVX_COPIER = re.compile(r'uvx --from "([^"]+)" copier')
+# The steps' uvx: the suite's own (its venv is first on the steps' PATH).
+UVX = shutil.which("uvx", path=str(Path(sys.executable).parent)) or shutil.which("uvx")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def copier_in_uv_cache() -> None:
+    """uv's cache holds the Copier the bot's steps run, so they run offline.
+
+    The steps' `uvx` would otherwise ask PyPI again on every call (uv
+    revalidates its index pages), a second each; `GitHub.env` sets UV_OFFLINE.
+    """
+    workflow = ROOT / "template" / ".github" / "workflows"
+    (source,) = workflow.glob("*template-update.yml*.jinja")
+    (spec,) = set(UVX_COPIER.findall(source.read_text(encoding="utf-8")))
+    assert UVX
+    run([UVX, "--from", spec, "copier", "--version"], ROOT)
 
 
 # --- a stand-in GitHub ------------------------------------------------------------
@@ -159,6 +176,7 @@ class GitHub:
             "FAKE_GH_REMOTE": str(self.remote),
             "GITHUB_REPOSITORY": REPOSITORY,
             "GITHUB_SERVER_URL": self.server.as_uri(),
+            "UV_OFFLINE": "1",  # copier_in_uv_cache
         }
 
     def pull_requests(self) -> list[dict[str, Any]]:
@@ -427,12 +445,8 @@ def test_update_bot_runs_no_planted_hook_with_the_token(template_repo, tmp_path)
     spy = tmp_path / "spy"
     spy.write_text(SPY.format(leaks=leaks), encoding="utf-8")
     spy.chmod(0o755)
-    uvx = shutil.which("uvx", path=str(Path(sys.executable).parent)) or shutil.which(
-        "uvx"
-    )
-    assert uvx
     (github.bin / "uvx").write_text(
-        PLANTING_UVX.format(uvx=uvx, hooks=" ".join(PLANTED_HOOKS), spy=spy),
+        PLANTING_UVX.format(uvx=UVX, hooks=" ".join(PLANTED_HOOKS), spy=spy),
         encoding="utf-8",
     )
     (github.bin / "uvx").chmod(0o755)
