@@ -201,6 +201,24 @@ def time_steps(
     return figures
 
 
+def uv_venv_with(
+    uv: str, venv: Path, *requirements: str | os.PathLike[str]
+) -> list[list[str | os.PathLike[str]]]:
+    """The commands that make ``venv`` with uv and install ``requirements`` into it."""
+    return [
+        [uv, "venv", "-q", venv],
+        [
+            uv,
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            venv / "bin" / "python",
+            *requirements,
+        ],
+    ]
+
+
 def first_green_run(
     project: Path, work: Path, uv: str, ruff: str, strict_docs: bool = True
 ) -> dict[str, float]:
@@ -212,20 +230,9 @@ def first_green_run(
     venv = work / "venv"
     python, bin_dir = venv / "bin" / "python", venv / "bin"
     steps: dict[str, list[list[str | os.PathLike[str]]]] = {
-        "install (uv, test+docs+ruff)": [
-            [uv, "venv", "-q", venv],
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                python,
-                *test_and_docs(project),
-                f"ruff=={ruff}",
-                "build[uv]",
-            ],
-        ],
+        "install (uv, test+docs+ruff)": uv_venv_with(
+            uv, venv, *test_and_docs(project), f"ruff=={ruff}", "build[uv]"
+        ),
         "pytest": [[python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]],
         "ruff check + format": [
             [bin_dir / "ruff", "check", "--no-cache", "."],
@@ -264,19 +271,9 @@ def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
             ["cmake", "--build", "--preset", "dev", "--parallel", "2"]
         ],
         "ctest --preset dev": [["ctest", "--preset", "dev"]],
-        "install docs tools (uv)": [
-            [uv, "venv", "-q", venv],
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                venv / "bin" / "python",
-                "-r",
-                "docs/requirements.txt",
-            ],
-        ],
+        "install docs tools (uv)": uv_venv_with(
+            uv, venv, "-r", "docs/requirements.txt"
+        ),
         "sphinx-build -W, with Doxygen": [
             [venv / "bin" / "sphinx-build", "-q", "-W", "docs", work / "html"]
         ],

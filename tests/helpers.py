@@ -141,6 +141,25 @@ def released_commits() -> dict[str, str]:
 # --- template repositories with releases -------------------------------------------
 
 
+def message_after_copy(destination: Path, **answers: object) -> str:
+    """What ``copier copy`` of the working tree prints after copying, answers given by ``--data``."""
+    data = {**REQUIRED_ANSWERS, **answers}
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--vcs-ref=HEAD",
+            "--defaults",
+            *(f"--data={key}={value}" for key, value in data.items()),
+            ROOT,
+            destination,
+        ],
+        destination.parent,
+    ).stderr
+
+
 def template_repository(
     destination: Path, releases: Mapping[str, Callable[[Path], None] | None]
 ) -> Path:
@@ -614,9 +633,14 @@ def export_commit(commit: str, destination: Path) -> None:
         capture_output=True,
         check=True,
     ).stdout
-    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, **safe)
+        extract_all(tar, destination)
+
+
+def extract_all(tar: tarfile.TarFile, destination: Path) -> None:
+    """Extract ``tar`` with the "data" filter where Python has it (3.11.4 and later)."""
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    tar.extractall(destination, **safe)
 
 
 COPIER = Path(sys.executable).with_name("copier")
@@ -731,6 +755,20 @@ def snapshot(repo: Path) -> dict[str, bytes]:
         for path in repo.rglob("*")
         if path.is_file() and ".git" not in path.relative_to(repo).parts[:1]
     }
+
+
+def adopted(
+    repo: Path, files: dict[str, str], **answers: Any
+) -> tuple[Path, dict[str, bytes], str]:
+    """An existing repository of ``files`` after the README's adoption command.
+
+    Returns the repository, its files before adoption and Copier's message.
+    """
+    existing_repository(repo, files)
+    before = snapshot(repo)
+    result = adopt(repo, **answers)
+    assert result.returncode == 0, result.stderr
+    return repo, before, result.stderr
 
 
 def added_files(repo: Path) -> set[str]:

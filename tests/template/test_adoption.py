@@ -23,6 +23,7 @@ from tests.helpers import (
     ROOT,
     added_files,
     adopt,
+    adopted,
     copier_at_a_terminal,
     copy_template,
     existing_repository,
@@ -96,11 +97,7 @@ def dpgen(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, dict[str, bytes], str]:
     """A DP-GEN-like repository after the README's adoption command: (repo, before, message)."""
-    repo = existing_repository(tmp_path_factory.mktemp("dpgen"), DPGEN_LIKE)
-    before = snapshot(repo)
-    result = adopt(repo, **DPGEN_ANSWERS)
-    assert result.returncode == 0, result.stderr
-    return repo, before, result.stderr
+    return adopted(tmp_path_factory.mktemp("dpgen"), DPGEN_LIKE, **DPGEN_ANSWERS)
 
 
 def test_adoption_changes_nothing_of_theirs(dpgen):

@@ -22,7 +22,14 @@ import pytest
 import tomllib
 import yaml
 
-from tests.helpers import ROOT, committed_copy, pinned_hook_revs, run, terminal_line
+from tests.helpers import (
+    ROOT,
+    committed_copy,
+    extract_all,
+    pinned_hook_revs,
+    run,
+    terminal_line,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +74,7 @@ def built(request, example, tools, make_venv, tmp_path_factory) -> Built:
     sdist = next(out.glob("*.tar.gz"))
     unpacked = tmp_path_factory.mktemp("compiled-sdist")
     with tarfile.open(sdist) as archive:
-        archive.extractall(unpacked, filter="data")
+        extract_all(archive, unpacked)
     source = next(unpacked.iterdir())
 
     # The build requirements the sdist declares, with CMake and Ninja from PyPI,

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
 import pytest
 import yaml
 
-from tests.helpers import REQUIRED_ANSWERS, ROOT, render, run
+from tests.helpers import REQUIRED_ANSWERS, message_after_copy, render
 
 CPP_ONLY = [
     ".clang-format",
@@ -186,23 +185,7 @@ def test_hooks_format_the_cpp(project):
 
 
 def test_message_after_copy_gives_cpp_steps(tmp_path):
-    data = [f"--data={key}={value}" for key, value in REQUIRED_ANSWERS.items()]
-    result = run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--vcs-ref=HEAD",
-            "--defaults",
-            *data,
-            "--data=profile=cpp",
-            ROOT,
-            tmp_path / "project",
-        ],
-        tmp_path,
-    )
-    message = result.stderr
+    message = message_after_copy(tmp_path / "project", profile="cpp")
     assert "ctest --preset dev" in message
     assert "PyPI" not in message and "pip install -e" not in message
     assert "source tarball" in message

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from copier import run_update
 
 from deepmodeling_template.hooks import conflicts, freshness
 from tests.helpers import (
@@ -31,6 +30,7 @@ from tests.helpers import (
     render,
     run,
     tag_release,
+    update,
 )
 
 VERSIONS = yaml.safe_load(
@@ -159,15 +159,7 @@ def test_update_over_bot_bumped_pins_does_not_conflict(
     assert bumped, "the release brings no pin the bots would have bumped"
     git_commit_all(project, "ci: bump pins")
 
-    run_update(
-        project,
-        defaults=True,
-        overwrite=True,
-        vcs_ref=upcoming,
-        unsafe=False,
-        quiet=True,
-        conflict="inline",
-    )
+    update(project, upcoming)
 
     assert conflicts.find_leftovers(project, []) == []
     answers = yaml.safe_load(

@@ -27,6 +27,7 @@ from tests.helpers import (
     ROOT,
     added_files,
     adopt,
+    adopted,
     committed_copy,
     existing_repository,
     render,
@@ -370,11 +371,9 @@ def cutter_made(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, dict[str, bytes], str]:
     """A dflow-op-cutter package after the README's adoption command: (repo, before, message)."""
-    repo = existing_repository(tmp_path_factory.mktemp("dflow-hello"), CUTTER_LIKE)
-    before = snapshot(repo)
-    result = adopt(repo, **CUTTER_ANSWERS)
-    assert result.returncode == 0, result.stderr
-    return repo, before, result.stderr
+    return adopted(
+        tmp_path_factory.mktemp("dflow-hello"), CUTTER_LIKE, **CUTTER_ANSWERS
+    )
 
 
 def test_adopting_changes_nothing_of_a_cutter_package(cutter_made):

@@ -5,14 +5,21 @@ from __future__ import annotations
 import ast
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
 
-from tests.helpers import ANSWER_SETS, COPIER_YML, REQUIRED_ANSWERS, ROOT, render, run
+from tests.helpers import (
+    ANSWER_SETS,
+    COPIER_YML,
+    REQUIRED_ANSWERS,
+    ROOT,
+    message_after_copy,
+    render,
+    run,
+)
 
 # Computed values (`when: false`, e.g. `facts`) are neither asked nor recorded.
 QUESTIONS = {
@@ -341,23 +348,7 @@ def test_markdown_holds_answers_exactly(rendered):
 
 @pytest.mark.parametrize("adopting", [False, True])
 def test_message_after_copy_fits_a_new_or_an_adopting_project(tmp_path, adopting):
-    data = [f"--data={key}={value}" for key, value in REQUIRED_ANSWERS.items()]
-    result = run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--vcs-ref=HEAD",
-            "--defaults",
-            *data,
-            f"--data=adopting={adopting}",
-            ROOT,
-            tmp_path / "project",
-        ],
-        tmp_path,
-    )
-    message = result.stderr
+    message = message_after_copy(tmp_path / "project", adopting=adopting)
     assert ('then "skip", is yours' in message) is adopting
     assert ("git init -b main" in message) is not adopting
     assert "TEMPLATE_UPDATE_TOKEN" in message  # the deepmodeling default: the bot is on
