@@ -390,17 +390,9 @@ def main() -> int:
         help="with --peer: compare the renders' first green runs instead of copies",
     )
     args = parser.parse_args()
-    if args.peer is not None and args.first_run:
-        compare_first_run(
-            ANSWER_SETS[args.answers],
-            args.peer.resolve(),
-            args.peer_data or COOKIE_DATA,
-            args.peer_trust,
-            args.runs,
-        )
-        return 0
     if args.peer is not None:
-        compare_copy(
+        compare = compare_first_run if args.first_run else compare_copy
+        compare(
             ANSWER_SETS[args.answers],
             args.peer.resolve(),
             args.peer_data or COOKIE_DATA,

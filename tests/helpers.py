@@ -771,6 +771,20 @@ def adopted(
     return repo, before, result.stderr
 
 
+def files_adoption_adds(destination: Path, profile: str) -> set[str]:
+    """Every file that adopting can add for ``profile`` (all options on), answers file aside."""
+    answers = {
+        "adopting": True,
+        "profile": profile,
+        "gitee_mirror": True,
+        "update_bot": True,
+    }
+    project = render(destination, {**REQUIRED_ANSWERS, **answers})
+    return {
+        str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
+    } - {".copier-answers.yml"}
+
+
 def added_files(repo: Path) -> set[str]:
     """The files adoption added; fails unless all of them are new (`??`) files."""
     status = run(

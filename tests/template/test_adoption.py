@@ -27,6 +27,7 @@ from tests.helpers import (
     copier_at_a_terminal,
     copy_template,
     existing_repository,
+    files_adoption_adds,
     git_commit_all,
     render,
     run,
@@ -428,18 +429,8 @@ def _targets_list() -> str:
 
 def test_the_list_of_files_adoption_adds_is_complete(tmp_path):
     """includes/adoption.jinja names every file adoption can add; a new one joins the list."""
-    answers = {
-        **ADOPTING,
-        "profile": "compiled",
-        "gitee_mirror": True,
-        "update_bot": True,
-    }
-    project = render(tmp_path / "p", answers)
-    added = {
-        str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
-    }
     targets = set(re.findall(r'"([^"]+)"', _targets_list()))
-    assert added - {".copier-answers.yml"} == targets
+    assert files_adoption_adds(tmp_path / "p", "compiled") == targets
 
 
 # --- the README's listing ------------------------------------------------------------------

@@ -30,6 +30,7 @@ from tests.helpers import (
     adopted,
     committed_copy,
     existing_repository,
+    files_adoption_adds,
     render,
     run,
     snapshot,
@@ -429,17 +430,7 @@ def test_a_package_without_an_image_workflow_gets_the_template_s(tmp_path):
 
 def test_the_list_of_files_adoption_adds_names_the_image_files(tmp_path):
     """includes/adoption.jinja's targets, with the dflow profile's, are what adoption can add."""
-    answers = {
-        **REQUIRED_ANSWERS,
-        "adopting": True,
-        "profile": "dflow",
-        "gitee_mirror": True,
-        "update_bot": True,
-    }
-    project = render(tmp_path / "p", answers)
-    added = {
-        str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
-    }
+    added = files_adoption_adds(tmp_path / "p", "dflow")
     text = (ROOT / "includes" / "adoption.jinja").read_text(encoding="utf-8")
     listings = re.findall(
         r"\{%- set targets = (?:targets \+ )?\[(.*?)\] -%\}", text, re.DOTALL
@@ -448,7 +439,7 @@ def test_the_list_of_files_adoption_adds_names_the_image_files(tmp_path):
     targets = {
         name for listing in listings for name in re.findall(r'"([^"]+)"', listing)
     }
-    assert added - {".copier-answers.yml"} == targets - {".clang-format"}
+    assert added == targets - {".clang-format"}
 
 
 # --- the image name, at the question ---------------------------------------------------
