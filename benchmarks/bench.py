@@ -32,6 +32,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
@@ -100,6 +101,26 @@ COOKIE_DATA = (
 )
 
 
+@dataclass(frozen=True)
+class Template:
+    """A template to copy: its git checkout, its ``--data`` answers, and whether it needs ``--trust``."""
+
+    path: Path
+    data: Sequence[str]
+    trust: bool = False
+
+
+def this_template(answers: dict[str, object]) -> Template:
+    """This repository's template with an answer set of the tests."""
+    return Template(
+        ROOT,
+        [
+            f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+            for key, value in answers.items()
+        ],
+    )
+
+
 def copy_command(
     template: Path, destination: Path, data: Sequence[str], trust: bool
 ) -> list[str]:
@@ -119,18 +140,8 @@ def copy_command(
     ]
 
 
-def compare_copy(
-    answers: dict[str, object],
-    peer: Path,
-    peer_data: Sequence[str],
-    peer_trust: bool,
-    runs: int,
-) -> None:
+def compare_copy(ours: Template, peer: Template, runs: int) -> None:
     """Time ``copier copy`` of this template and of ``peer``, interleaved; print medians."""
-    ours_data = [
-        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
-        for key, value in answers.items()
-    ]
     times: dict[str, list[float]] = {"this template": [], "peer": []}
     # CPU seconds of copier and its git calls: steadier than wall-clock time on a
     # machine that runs other work.
@@ -138,7 +149,7 @@ def compare_copy(
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sources = {}
-        for name, repo in (("this template", ROOT), ("peer", peer)):
+        for name, repo in (("this template", ours.path), ("peer", peer.path)):
             clone = work / ("ours" if name == "this template" else "peer")
             # --no-local packs the objects, as a clone from GitHub has them: Copier
             # clones the template again, and a working repository's loose objects
@@ -147,10 +158,10 @@ def compare_copy(
             sources[name] = clone
         commands = {
             "this template": lambda dst: copy_command(
-                sources["this template"], dst, ours_data, trust=False
+                sources["this template"], dst, ours.data, trust=ours.trust
             ),
             "peer": lambda dst: copy_command(
-                sources["peer"], dst, peer_data, trust=peer_trust
+                sources["peer"], dst, peer.data, trust=peer.trust
             ),
         }
         # One copy of each, untimed: warms the file cache and the .pyc files.
@@ -177,7 +188,7 @@ def compare_copy(
             )
         ratio = medians["this template"] / medians["peer"]
         print(f"{label} time, this template / peer: {ratio:.2f}x")
-    print(f"peer: {peer}")
+    print(f"peer: {peer.path}")
 
 
 def test_and_docs(project: Path) -> list[str]:
@@ -293,13 +304,7 @@ def first_green_run_cpp(project: Path, work: Path, uv: str) -> dict[str, float]:
     return time_steps(steps, project)
 
 
-def compare_first_run(
-    answers: dict[str, object],
-    peer: Path,
-    peer_data: Sequence[str],
-    peer_trust: bool,
-    runs: int,
-) -> None:
+def compare_first_run(ours: Template, peer: Template, runs: int) -> None:
     """Time both renders' first green runs, interleaved, with a warm uv cache; print medians."""
     from uv import find_uv_bin
 
@@ -307,20 +312,16 @@ def compare_first_run(
         find_uv_bin(),
         pinned_hook_revs()["https://github.com/astral-sh/ruff-pre-commit"],
     )
-    ours_data = [
-        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
-        for key, value in answers.items()
-    ]
     figures: dict[str, list[dict[str, float]]] = {"this template": [], "peer": []}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         renders = {}
-        for name, template, data, trust in (
-            ("this template", ROOT, ours_data, False),
-            ("peer", peer, peer_data, peer_trust),
-        ):
+        for name, template in (("this template", ours), ("peer", peer)):
             project = work / name.replace(" ", "-")
-            sh(copy_command(template, project, data, trust), work)
+            sh(
+                copy_command(template.path, project, template.data, template.trust),
+                work,
+            )
             git_commit_all(project)
             renders[name] = project
         # The first round fills uv's cache for both; it is not counted. The
@@ -393,10 +394,10 @@ def main() -> int:
     if args.peer is not None:
         compare = compare_first_run if args.first_run else compare_copy
         compare(
-            ANSWER_SETS[args.answers],
-            args.peer.resolve(),
-            args.peer_data or COOKIE_DATA,
-            args.peer_trust,
+            this_template(ANSWER_SETS[args.answers]),
+            Template(
+                args.peer.resolve(), args.peer_data or COOKIE_DATA, args.peer_trust
+            ),
             args.runs,
         )
         return 0

@@ -60,6 +60,10 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
 # The fewest answers `copier copy --defaults` needs (and a fixed year): the
 # python example's.
 REQUIRED_ANSWERS: dict[str, Any] = ANSWER_SETS["python"]
+# The `if:` of a release job that publishes only what a pushed `v*` tag builds.
+ON_A_RELEASE_TAG = (
+    "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
+)
 CUSTOM_ANSWERS: dict[str, Any] = ANSWER_SETS["custom"]
 
 # --- commands and git -------------------------------------------------------------

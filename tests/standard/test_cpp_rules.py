@@ -85,6 +85,15 @@ def check(name: str, root: Path, files: dict[str, str]) -> Result:
     return compute_check(name, root=root, package=root, **fixtures)
 
 
+def fails_with(name: str, root: Path, files: dict[str, str], *messages: str) -> Result:
+    """Run one rule on ``files``; it must fail, with each of ``messages`` in its message."""
+    result = check(name, root, files)
+    assert result.result is False
+    for message in messages:
+        assert message in result.err_msg
+    return result
+
+
 def test_the_family_is_registered():
     cpp = [rule.__name__ for rule in standard.RULES if rule.__module__.endswith("cpp")]
     assert cpp == list(CPP_RULES)
@@ -169,16 +178,14 @@ def test_presets_that_cmake_cannot_use_fail(tmp_path, presets, expected):
 def test_presets_that_are_not_text_fail_without_a_crash(tmp_path):
     write(tmp_path, {"CMakeLists.txt": CMAKE})
     (tmp_path / "CMakePresets.json").write_bytes(b'{"version": 6, "x": "\xff"}')
-    result = check("DP801", tmp_path, {})
-    assert result.result is False
-    assert "is not UTF-8 text" in result.err_msg
+    result = fails_with("DP801", tmp_path, {}, "is not UTF-8 text")
     assert "bug in the checker" not in result.err_msg
 
 
 def test_missing_presets_fail_with_an_example(tmp_path):
-    result = check("DP801", tmp_path, {"CMakeLists.txt": CMAKE})
-    assert result.result is False
-    assert "There is no `CMakePresets.json`" in result.err_msg
+    result = fails_with(
+        "DP801", tmp_path, {"CMakeLists.txt": CMAKE}, "There is no `CMakePresets.json`"
+    )
     assert '"configurePresets"' in result.err_msg
 
 
@@ -273,18 +280,24 @@ def test_a_commented_out_hook_fails_with_the_pinned_mirror(tmp_path):
         ".clang-format": "BasedOnStyle: Microsoft\n",
         ".pre-commit-config.yaml": config,
     }
-    result = check("DP803", tmp_path, files)
-    assert result.result is False
-    assert "runs no `clang-format` hook" in result.err_msg
-    assert "mirrors-clang-format\n    rev: v22.1.8" in result.err_msg
+    result = fails_with(
+        "DP803",
+        tmp_path,
+        files,
+        "runs no `clang-format` hook",
+        "mirrors-clang-format\n    rev: v22.1.8",
+    )
     assert "There is no `.clang-format`" not in result.err_msg
 
 
 def test_no_style_and_no_config_fail_with_both_fixes(tmp_path):
-    result = check("DP803", tmp_path, {"CMakeLists.txt": CMAKE})
-    assert result.result is False
-    assert "There is no `.clang-format` at the top" in result.err_msg
-    assert "There is no `.pre-commit-config.yaml`, so unformatted C++" in result.err_msg
+    fails_with(
+        "DP803",
+        tmp_path,
+        {"CMakeLists.txt": CMAKE},
+        "There is no `.clang-format` at the top",
+        "There is no `.pre-commit-config.yaml`, so unformatted C++",
+    )
 
 
 def test_a_broken_pre_commit_config_is_reported_as_such(tmp_path):
@@ -356,9 +369,9 @@ def test_no_address_sanitizer_fails_naming_the_unused_option(tmp_path, run):
         "CMakeLists.txt": CMAKE + ASAN_OPTION,
         ".github/workflows/t.yml": workflow(run),
     }
-    result = check("DP804", tmp_path, files)
-    assert result.result is False
-    assert "`CMakeLists.txt` adds it under `ENABLE_ASAN`" in result.err_msg
+    result = fails_with(
+        "DP804", tmp_path, files, "`CMakeLists.txt` adds it under `ENABLE_ASAN`"
+    )
     assert '"sanitizers"' in result.err_msg
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from tests.helpers import REQUIRED_ANSWERS, message_after_copy, render
+from tests.helpers import ON_A_RELEASE_TAG, REQUIRED_ANSWERS, message_after_copy, render
 
 CPP_ONLY = [
     ".clang-format",
@@ -153,9 +153,7 @@ def test_release_is_a_source_tarball_with_provenance(project):
     assert set(jobs) == {"build", "publish"}
     assert jobs["build"]["permissions"] == {"contents": "read"}
     publish = jobs["publish"]
-    assert publish["if"] == (
-        "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
-    )
+    assert publish["if"] == ON_A_RELEASE_TAG
     assert publish["permissions"] == {
         "attestations": "write",
         "contents": "write",

@@ -23,6 +23,7 @@ import yaml
 
 from tests.helpers import (
     COPIER_YML,
+    ON_A_RELEASE_TAG,
     REQUIRED_ANSWERS,
     ROOT,
     added_files,
@@ -111,9 +112,7 @@ def test_the_image_workflow_pushes_only_tags_with_the_job_token():
     assert builder["with"] == {"context": ".", "push": False}
     assert "refs/tags/v" in build["if"] and build["if"].startswith("!")
 
-    assert push["if"] == (
-        "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
-    )
+    assert push["if"] == ON_A_RELEASE_TAG
     assert push["permissions"] == {
         "contents": "read",
         "packages": "write",

@@ -14,6 +14,7 @@ import yaml
 from tests.helpers import (
     ANSWER_SETS,
     COPIER_YML,
+    ON_A_RELEASE_TAG,
     REQUIRED_ANSWERS,
     ROOT,
     message_after_copy,
@@ -223,9 +224,7 @@ def test_release_workflow_publishes_every_build(copie, profile):
     # Builds on every pull request and push; publishes only from a release tag.
     assert {"pull_request", "push"} <= set(release[True])
     assert release[True]["push"]["tags"] == ["v*"]
-    assert jobs["publish"]["if"] == (
-        "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
-    )
+    assert jobs["publish"]["if"] == ON_A_RELEASE_TAG
     conditional = {name: job["if"] for name, job in jobs.items() if "if" in job}
     if profile == "compiled":  # five runners: on pushes, not on every pull request
         assert conditional.pop("wheels") == "github.event_name != 'pull_request'"

@@ -126,6 +126,11 @@ def python_extension_build(root: Traversable) -> Skip | None:
     )
 
 
+def not_a_cmake_application(root: Traversable) -> Skip | None:
+    """Skip the rules about a C++ application: no top CMake project, or a Python build's."""
+    return not_a_cmake_project(root) or python_extension_build(root)
+
+
 def cmake_text(root: Traversable, path: str) -> str:
     """Read a CMake file without its comments; empty when it is missing or unreadable."""
     if not is_file(root, path):
@@ -227,8 +232,7 @@ class DP801(Rule):
     @classmethod
     def check(cls, root: Traversable, dp_cmake_presets: Document) -> Verdict:
         """Check ``CMakePresets.json``: a JSON object with a version and named configure presets."""
-        skip = not_a_cmake_project(root) or python_extension_build(root)
-        if skip:
+        if skip := not_a_cmake_application(root):
             return skip
         if not dp_cmake_presets.found:
             return (
@@ -279,8 +283,7 @@ class DP802(Rule):
         dp_cmake_presets: Document,
     ) -> Verdict:
         """Look for ``enable_testing()``/``include(CTest)`` and a workflow step that runs ctest."""
-        skip = not_a_cmake_project(root) or python_extension_build(root)
-        if skip:
+        if skip := not_a_cmake_application(root):
             return skip
         problems = []
         if not any(
@@ -355,8 +358,7 @@ class DP804(Rule):
         dp_cmake_presets: Document,
     ) -> Verdict:
         """Find ``-fsanitize=address`` in a configure preset or a workflow, directly or by an option."""
-        skip = not_a_cmake_project(root) or python_extension_build(root)
-        if skip:
+        if skip := not_a_cmake_application(root):
             return skip
         options = sanitizer_options(root)
         for preset in configure_presets(root, dp_cmake_presets):

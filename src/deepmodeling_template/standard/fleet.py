@@ -513,7 +513,8 @@ def to_json(report: FleetReport) -> str:
     Parameters
     ----------
     report : FleetReport
-        The report.
+        The report, from :func:`fleet_report`; ``--merge`` reads the document
+        back with :func:`read_report`.
 
     Returns
     -------
@@ -646,7 +647,8 @@ def markdown(report: FleetReport) -> str:
     Parameters
     ----------
     report : FleetReport
-        The report.
+        The report, its repositories as :func:`fleet_report` orders them
+        (most failures first).
 
     Returns
     -------
