@@ -14,7 +14,6 @@ import yaml
 
 from examples import regenerate
 from tests.helpers import (
-    ANSWER_SETS,
     git_commit_all,
     pinned_hook_revs,
     render,
@@ -23,71 +22,12 @@ from tests.helpers import (
     venv,
 )
 
+# How the tests are spread over pytest-xdist's workers.
+pytest_plugins = ["tests.scheduling"]
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
-
-
-# The modules that take longest on two cores (`--durations`), scheduled first so
-# that both workers finish together. A hint only: a stale entry costs seconds,
-# never a result.
-LONGEST_FIRST = (
-    "tests/template/test_gates.py",
-    "tests/template/test_cpp.py",
-    "tests/template/test_update_bot.py",
-    "tests/template/test_update.py",
-    "tests/template/test_adoption.py",
-)
-GATES = "tests/template/test_gates.py"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Collect the longest modules first (the order xdist hands them out in)."""
-
-    def rank(item: pytest.Item) -> int:
-        module = item.nodeid.split("::")[0]
-        return (
-            LONGEST_FIRST.index(module)
-            if module in LONGEST_FIRST
-            else len(LONGEST_FIRST)
-        )
-
-    items.sort(key=rank)
-
-
-def xdist_scope(nodeid: str) -> str:
-    """The tests that run together on one worker: a module, or one project's gates.
-
-    A module's session and module fixtures (rendered projects, builds) are then
-    made once, while the gates of the projects of test_gates.py, its ``project``
-    parameter (the first part of a test's parameter ID), spread over workers.
-    """
-    module, _, test = nodeid.partition("::")
-    if module != GATES or "[" not in test:
-        return module
-    params = test.partition("[")[2].removesuffix("]")
-    projects = [
-        name for name in ANSWER_SETS if params == name or params.startswith(f"{name}-")
-    ]
-    return f"{module}[{max(projects, key=len, default='')}]"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadscope`` with the scopes of :func:`xdist_scope`.
-
-    (``--dist loadgroup`` would say the same with marks, but pytest-xdist 3.8
-    does not see marks under pytest 9.2.)
-    """
-    if config.getvalue("dist") != "loadscope":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class ByModuleAndProject(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return xdist_scope(nodeid)
-
-    return ByModuleAndProject(config, log)
 
 
 @pytest.fixture
