@@ -62,7 +62,8 @@ def copier_in_uv_cache() -> None:
     """uv's cache holds the Copier the bot's steps run, so they run offline.
 
     The steps' `uvx` would otherwise ask PyPI again on every call (uv
-    revalidates its index pages), a second each; `GitHub.env` sets UV_OFFLINE.
+    revalidates its index pages), so the tests would depend on the network;
+    `GitHub.env` sets UV_OFFLINE.
     """
     workflow = ROOT / "template" / ".github" / "workflows"
     (source,) = workflow.glob("*template-update.yml*.jinja")
